@@ -1,0 +1,3 @@
+from pulseboard.cli import main
+
+raise SystemExit(main())

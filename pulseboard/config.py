@@ -1,0 +1,187 @@
+"""Configuration: one YAML file, every key overridable by PULSEBOARD_* environment variables.
+
+Nested keys use a double underscore: `storage.retention.raw` is `PULSEBOARD_STORAGE__RETENTION__RAW`.
+With no file and no variables the defaults run a laptop-sized server.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+_DURATION_RE = re.compile(r"^(\d+)(ms|s|m|h|d|w|y)$")
+_UNIT_SECONDS = {
+    "ms": 0.001,
+    "s": 1,
+    "m": 60,
+    "h": 3600,
+    "d": 86400,
+    "w": 604800,
+    "y": 31536000,
+}
+
+
+def parse_duration(text: str | int | float | timedelta) -> timedelta:
+    """Prometheus-style durations ("15s", "2h", "30d"); bare numbers are seconds."""
+    if isinstance(text, timedelta):
+        return text
+    if isinstance(text, int | float):
+        return timedelta(seconds=text)
+    total = 0.0
+    rest = text.strip()
+    if not rest:
+        raise ValueError("empty duration")
+    for part in re.findall(r"\d+(?:ms|s|m|h|d|w|y)", rest):
+        found = _DURATION_RE.match(part)
+        assert found is not None
+        total += int(found.group(1)) * _UNIT_SECONDS[found.group(2)]
+    if "".join(re.findall(r"\d+(?:ms|s|m|h|d|w|y)", rest)) != rest:
+        raise ValueError(f"invalid duration {text!r} (use e.g. 15s, 5m, 2h, 30d)")
+    return timedelta(seconds=total)
+
+
+class _Section(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _durations(cls, value: Any, info: Any) -> Any:
+        field = cls.model_fields[info.field_name]
+        if field.annotation is timedelta and isinstance(value, str | int | float):
+            return parse_duration(value)
+        return value
+
+
+class RetentionConfig(_Section):
+    raw: timedelta = timedelta(days=30)
+    rollup_5m: timedelta = timedelta(days=365)
+    rollup_1h: timedelta = timedelta(days=5 * 365)
+
+
+class StorageConfig(_Section):
+    block_duration: timedelta = timedelta(hours=2)
+    # A window stays in memory this long after it ends, for late samples and fast recent reads.
+    head_grace: timedelta = timedelta(minutes=30)
+    # How far ahead of the server clock a sample may be stamped.
+    future_tolerance: timedelta = timedelta(minutes=10)
+    # fsync the write-ahead log before acknowledging (power-loss safety); without it a write is
+    # in the operating system's cache before it is acknowledged, which survives a killed process.
+    wal_fsync: bool = False
+    retention: RetentionConfig = Field(default_factory=RetentionConfig)
+    maintenance_interval: timedelta = timedelta(seconds=30)
+
+
+class LimitsConfig(_Section):
+    max_body_bytes: int = 32 * 1024 * 1024
+    max_samples_per_request: int = 1_000_000
+    max_series_per_project: int = 1_000_000
+
+
+class StaticConfig(_Section):
+    targets: list[str]
+    labels: dict[str, str] = Field(default_factory=dict)
+
+
+class ScrapeConfig(_Section):
+    job_name: str
+    scrape_interval: timedelta = timedelta(seconds=15)
+    scrape_timeout: timedelta = timedelta(seconds=10)
+    metrics_path: str = "/metrics"
+    scheme: str = "http"
+    honor_labels: bool = False
+    honor_timestamps: bool = True
+    params: dict[str, list[str]] = Field(default_factory=dict)
+    static_configs: list[StaticConfig] = Field(default_factory=list)
+
+
+class DemoConfig(_Section):
+    enabled: bool = False
+    interval: timedelta = timedelta(seconds=15)
+    backfill: timedelta = timedelta(days=7)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="PULSEBOARD_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    listen: str = "127.0.0.1:9400"
+    data_dir: Path = Path("./data")
+    storage: StorageConfig = Field(default_factory=StorageConfig)
+    limits: LimitsConfig = Field(default_factory=LimitsConfig)
+    scrape_configs: list[ScrapeConfig] = Field(default_factory=list)
+    demo: DemoConfig = Field(default_factory=DemoConfig)
+
+    @field_validator("listen")
+    @classmethod
+    def _listen(cls, value: str) -> str:
+        host, _, port = value.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError(f"listen must be HOST:PORT, got {value!r}")
+        return value
+
+    @property
+    def host(self) -> str:
+        return self.listen.rpartition(":")[0].strip("[]")
+
+    @property
+    def port(self) -> int:
+        return int(self.listen.rpartition(":")[2])
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Explicit arguments (the CLI's flags) win over the environment, which wins over the file.
+        return (init_settings, env_settings)
+
+
+class ConfigError(ValueError):
+    pass
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Read the YAML file (if any), then apply environment variables, then explicit overrides."""
+    file_values: dict[str, Any] = {}
+    if config_file is not None:
+        try:
+            loaded = yaml.safe_load(config_file.read_text()) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigError(f"cannot read config file {config_file}: {exc}") from exc
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"config file {config_file} must hold a mapping at the top level")
+        file_values = loaded
+    merged = _deep_merge(file_values, _env_values())
+    merged = _deep_merge(merged, {k: v for k, v in overrides.items() if v is not None})
+    return Settings(**merged)
+
+
+def _env_values() -> dict[str, Any]:
+    # pydantic-settings reads the environment; asking for the fields it set keeps env over file.
+    from_env = Settings()
+    return from_env.model_dump(exclude_unset=True)
+
+
+def _deep_merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged

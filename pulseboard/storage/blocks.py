@@ -1,0 +1,208 @@
+"""Closed blocks: one window of samples (or of rollups) in its own directory, written once.
+
+Rows are sorted by label set then time, so the series of one metric are neighbours in the file;
+`index.npz` maps series id -> row range. Retention deletes whole directories. A block directory is
+built under a temporary name and renamed into place, so a killed process never leaves half of one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pulseboard.model.labels import Labels
+from pulseboard.model.samples import Float64Array, Int64Array
+from pulseboard.storage.files import fsync_dir, tree_size
+from pulseboard.storage.ranges import gather_ranges
+
+ROW_GROUP_ROWS = 65_536
+_DATA = "data.parquet"
+_INDEX = "index.npz"
+_META = "meta.json"
+
+
+@dataclass(frozen=True)
+class BlockMeta:
+    resolution: str  # "raw", "5m", "1h"
+    window_start: int
+    window_end: int
+    min_time: int
+    max_time: int
+    samples: int
+    series: int
+    generation: int
+    # WAL files whose samples this block holds, and blocks it supersedes (on a crash between the
+    # rename and the clean-up, the next start finishes the clean-up from these).
+    source_wals: tuple[str, ...] = ()
+    replaces: tuple[str, ...] = ()
+
+
+@dataclass
+class BlockData:
+    """Rows sorted by (series id, time): what a block is written from and read into."""
+
+    ids: Int64Array
+    timestamps: Int64Array
+    columns: dict[str, Float64Array]
+
+
+def write_block(
+    parent: Path, meta: BlockMeta, data: BlockData, labels: list[Labels]
+) -> Path:
+    """Write a block under `parent`; `labels[id]` orders its rows (metric-contiguous)."""
+    unique_ids, starts = np.unique(data.ids, return_index=True)
+    counts = np.diff(np.append(starts, data.ids.shape[0]))
+    # Order series by label set so that one metric's series sit together on disk.
+    by_labels = sorted(range(unique_ids.shape[0]), key=lambda i: labels[int(unique_ids[i])])
+    order = np.asarray(by_labels, dtype=np.int64)
+    rows = gather_ranges(starts[order], starts[order] + counts[order])
+    row_start = np.empty_like(starts)
+    row_start[order] = np.cumsum(counts[order]) - counts[order]
+    min_times = data.timestamps[starts]
+    max_times = data.timestamps[starts + counts - 1]
+
+    name = f"{meta.window_start:015d}-{meta.generation:04d}"
+    temporary = parent / f".tmp-{name}-{uuid.uuid4().hex[:8]}"
+    temporary.mkdir(parents=True)
+    table = pa.table(
+        {"t": data.timestamps[rows], **{k: v[rows] for k, v in data.columns.items()}}
+    )
+    pq.write_table(
+        table,
+        temporary / _DATA,
+        row_group_size=ROW_GROUP_ROWS,
+        compression="zstd",
+        compression_level=3,
+        use_dictionary=False,
+        column_encoding={
+            "t": "DELTA_BINARY_PACKED",
+            **dict.fromkeys(data.columns, "BYTE_STREAM_SPLIT"),
+        },
+        data_page_version="2.0",
+        write_statistics=False,
+    )
+    np.savez(
+        temporary / _INDEX,
+        ids=unique_ids,
+        row_start=row_start,
+        row_count=counts,
+        min_time=min_times,
+        max_time=max_times,
+    )
+    (temporary / _META).write_text(json.dumps(meta.__dict__))
+    for child in temporary.iterdir():
+        with open(child, "rb") as handle:
+            os.fsync(handle.fileno())
+    final = parent / name
+    temporary.rename(final)
+    fsync_dir(parent)
+    return final
+
+
+class Block:
+    """A closed block, its small index held in memory, its data read on demand."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        raw: dict[str, Any] = json.loads((path / _META).read_text())
+        raw["source_wals"] = tuple(raw.get("source_wals", ()))
+        raw["replaces"] = tuple(raw.get("replaces", ()))
+        self.meta = BlockMeta(**raw)
+        with np.load(path / _INDEX) as index:
+            self.ids: Int64Array = index["ids"]
+            self.row_start: Int64Array = index["row_start"]
+            self.row_count: Int64Array = index["row_count"]
+            self.min_time: Int64Array = index["min_time"]
+            self.max_time: Int64Array = index["max_time"]
+        self._file: pq.ParquetFile | None = None
+        self._group_starts: Int64Array | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def size_bytes(self) -> int:
+        return tree_size(self.path)
+
+    def overlaps(self, start_ms: int, end_ms: int) -> bool:
+        return self.meta.min_time <= end_ms and self.meta.max_time >= start_ms
+
+    def read(
+        self, ids: Int64Array, start_ms: int, end_ms: int, columns: tuple[str, ...]
+    ) -> BlockData:
+        """Rows of the given (ascending) series with start_ms <= t <= end_ms."""
+        position = np.searchsorted(self.ids, ids)
+        inside = position < self.ids.shape[0]
+        position = position[inside]
+        present = position[self.ids[position] == ids[inside]]
+        present = present[(self.min_time[present] <= end_ms) & (self.max_time[present] >= start_ms)]
+        if present.shape[0] == 0:
+            return _empty(columns)
+        wanted = gather_ranges(
+            self.row_start[present], self.row_start[present] + self.row_count[present]
+        )
+        series_of_row = np.repeat(self.ids[present], self.row_count[present])
+        table = self._read_rows(wanted, ("t", *columns))
+        timestamps = table["t"]
+        keep = (timestamps >= start_ms) & (timestamps <= end_ms)
+        return BlockData(
+            series_of_row[keep],
+            timestamps[keep],
+            {name: table[name][keep] for name in columns},
+        )
+
+    def _read_rows(self, rows: Int64Array, columns: tuple[str, ...]) -> dict[str, np.ndarray]:
+        if self._file is None:
+            self._file = pq.ParquetFile(self.path / _DATA, memory_map=True)
+            metadata = self._file.metadata
+            sizes = [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
+            self._group_starts = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+        assert self._group_starts is not None
+        group_of_row = np.searchsorted(self._group_starts, rows, side="right") - 1
+        groups = np.unique(group_of_row)
+        table = self._file.read_row_groups(groups.tolist(), columns=list(columns))
+        # Rows of the groups read, renumbered from 0 in the order they were read.
+        sizes = self._group_starts[groups + 1] - self._group_starts[groups]
+        local_base = np.cumsum(sizes) - sizes
+        slot = np.searchsorted(groups, group_of_row)
+        local = rows - self._group_starts[group_of_row] + local_base[slot]
+        return {name: table.column(name).to_numpy()[local] for name in columns}
+
+    def read_all(self, columns: tuple[str, ...]) -> BlockData:
+        return self.read(self.ids, self.meta.min_time, self.meta.max_time, columns)
+
+    def delete(self) -> None:
+        self._file = None
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _empty(columns: tuple[str, ...]) -> BlockData:
+    return BlockData(
+        np.empty(0, np.int64), np.empty(0, np.int64), {c: np.empty(0, np.float64) for c in columns}
+    )
+
+
+def sort_block_data(parts: list[BlockData]) -> BlockData:
+    """Concatenate parts and sort rows by (series, time); on equal keys the earlier part wins."""
+    if not parts:
+        raise ValueError("no data")
+    columns = tuple(parts[0].columns)
+    ids = np.concatenate([p.ids for p in parts])
+    timestamps = np.concatenate([p.timestamps for p in parts])
+    order = np.lexsort((timestamps, ids))
+    ids, timestamps = ids[order], timestamps[order]
+    keep = np.ones(ids.shape[0], dtype=bool)
+    keep[1:] = (ids[1:] != ids[:-1]) | (timestamps[1:] != timestamps[:-1])
+    merged = {
+        name: np.concatenate([p.columns[name] for p in parts])[order][keep] for name in columns
+    }
+    return BlockData(ids[keep], timestamps[keep], merged)
