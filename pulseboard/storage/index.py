@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pulseboard.model.labels import PROJECT_LABEL, Labels
+from pulseboard.model.labels import PROJECT_LABEL, Labels, get
 from pulseboard.model.matchers import Matcher
 from pulseboard.model.samples import Int64Array
 from pulseboard.storage.files import write_all
@@ -45,13 +45,13 @@ class SeriesIndex:
         self.labels.append(labels)
         for name, value in labels:
             self._postings[name].setdefault(value, []).append(series_id)
-            if name == PROJECT_LABEL:
-                self._per_project[value] += 1
+        self._per_project[get(labels, PROJECT_LABEL)] += 1
         self.min_time.ensure(series_id + 1)
         self.max_time.ensure(series_id + 1)
         return series_id
 
     def series_in_project(self, project: str) -> int:
+        """Series whose `project` label is `project` ("" counts those without one)."""
         return self._per_project.get(project, 0)
 
     def note_times(self, ids: Int64Array, timestamps: Int64Array) -> None:

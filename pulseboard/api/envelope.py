@@ -1,0 +1,57 @@
+"""The Prometheus HTTP API envelope: {"status": "success", "data": ...} or an error with a type."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+
+
+class PromJSONResponse(Response):
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
+
+
+class APIError(Exception):
+    """An error answered in the Prometheus envelope (errorType as Prometheus names them)."""
+
+    def __init__(self, status_code: int, error_type: str, message: str) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.error_type = error_type
+        self.message = message
+
+
+def bad_data(message: str) -> APIError:
+    return APIError(400, "bad_data", message)
+
+
+def success(data: Any, warnings: list[str] | None = None) -> PromJSONResponse:
+    body: dict[str, Any] = {"status": "success", "data": data}
+    if warnings:
+        body["warnings"] = warnings
+    return PromJSONResponse(body)
+
+
+def error_response(status_code: int, error_type: str, message: str) -> PromJSONResponse:
+    return PromJSONResponse(
+        {"status": "error", "errorType": error_type, "error": message}, status_code=status_code
+    )
+
+
+async def api_error_handler(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, APIError)
+    return error_response(exc.status_code, exc.error_type, exc.message)
+
+
+async def validation_error_handler(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}" for error in exc.errors()
+    )
+    return error_response(422, "bad_data", problems)

@@ -1,0 +1,104 @@
+"""The application object: settings, store, ingestion, background services, and the ASGI app."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Protocol
+
+from anyio import to_thread
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+
+from pulseboard import __version__
+from pulseboard.config import Settings
+from pulseboard.ingest.pipeline import Ingester
+from pulseboard.storage.embedded import EmbeddedStorage
+from pulseboard.storage.protocol import UNRESTRICTED, Scope
+from pulseboard.telemetry import Telemetry
+
+log = logging.getLogger(__name__)
+
+
+class Service(Protocol):
+    """Something that runs beside the API for the server's lifetime (scraper, demo, ...)."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+class Pulseboard:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.storage = EmbeddedStorage(
+            settings.data_dir, settings.storage, settings.limits.max_series_per_project
+        )
+        self.telemetry = Telemetry(self.storage)
+        self.ingester = Ingester(self.storage, settings.limits, self.telemetry)
+        self.services: list[Service] = []
+        self.ready = False
+
+    async def run_maintenance(self) -> None:
+        interval = self.settings.storage.maintenance_interval.total_seconds()
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await to_thread.run_sync(self.storage.maintain)
+            except Exception:  # keep the loop alive; the next round retries
+                log.exception("storage maintenance failed")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
+        maintenance = asyncio.create_task(self.run_maintenance())
+        for service in self.services:
+            await service.start()
+        self.ready = True
+        try:
+            yield
+        finally:
+            self.ready = False
+            for service in reversed(self.services):
+                await service.stop()
+            maintenance.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await maintenance
+            self.storage.close()
+
+
+def scope_of(request: Request) -> Scope:
+    """The data a request may touch. Everything, until authentication assigns projects."""
+    return UNRESTRICTED
+
+
+def create_app(pulseboard: Pulseboard) -> FastAPI:
+    from pulseboard.api import envelope, ingest, prom_metadata, system
+
+    app = FastAPI(
+        title="Pulseboard",
+        version=__version__,
+        lifespan=pulseboard.lifespan,
+        default_response_class=envelope.PromJSONResponse,
+    )
+    app.state.pulseboard = pulseboard
+    app.add_exception_handler(envelope.APIError, envelope.api_error_handler)
+    app.add_exception_handler(RequestValidationError, envelope.validation_error_handler)
+    for module in (ingest, prom_metadata, system):
+        app.include_router(module.router)
+
+    @app.middleware("http")
+    async def measure(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        pulseboard.telemetry.request_duration.labels(
+            request.method, getattr(route, "path", "unmatched"), str(response.status_code)
+        ).observe(time.perf_counter() - started)
+        return response
+
+    return app
