@@ -181,6 +181,8 @@ class EmbeddedStorage:
         new: dict[int, Labels] = {}
         pending: dict[Labels, int] = {}
         next_id = len(self._index)
+        if len(self._known) > 4 * len(self._index) + 100_000:
+            self._known.clear()  # spellings of series that churned away
         for position, raw in enumerate(series):
             known = self._known.get((scope.project, raw))
             if known is None:
@@ -188,13 +190,15 @@ class EmbeddedStorage:
                 if scope.project is not None:
                     labels = with_label(labels, PROJECT_LABEL, scope.project)
                 known = self._index.get(labels)
-                if known is None:
+                if known is not None:
+                    self._known[(scope.project, raw)] = known
+                else:
                     known = pending.get(labels)
-                if known is None:
-                    known = next_id
-                    next_id += 1
-                    pending[labels] = known
-                    new[known] = labels
+                    if known is None:
+                        known = next_id
+                        next_id += 1
+                        pending[labels] = known
+                        new[known] = labels
             ids[position] = known
         return ids, new
 
