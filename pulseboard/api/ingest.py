@@ -28,6 +28,8 @@ async def _ingest(request: Request, source: str, decode: Callable[[bytes], Sampl
     app: Pulseboard = request.app.state.pulseboard
     try:
         body = await read_limited(request, app.settings.limits.max_body_bytes)
+        if not body:
+            raise IngestError("empty request body")
         batch = await to_thread.run_sync(decode, body)
         result = await to_thread.run_sync(app.ingester.store, batch, source, scope_of(request))
     except (IngestError, InvalidSeriesError) as exc:

@@ -1,0 +1,103 @@
+"""Shared fixtures: a Pulseboard app on a temporary data directory, in-process or as a process."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from pulseboard.config import Settings
+from pulseboard.server import Pulseboard, create_app
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def make_client(tmp_path: Path) -> Iterator[callable]:
+    """make_client(**settings) -> a TestClient on a running app (lifespan included)."""
+    clients: list[TestClient] = []
+
+    def make(**overrides: object) -> TestClient:
+        settings = Settings(data_dir=tmp_path / f"data{len(clients)}", **overrides)
+        client = TestClient(create_app(Pulseboard(settings)))
+        client.__enter__()
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def client(make_client: callable) -> TestClient:
+    return make_client()
+
+
+@dataclass
+class ServerProcess:
+    url: str
+    data_dir: Path
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def start_server(data_dir: Path, port: int, *extra: str, config: Path | None = None) -> ServerProcess:
+    """`pulseboard serve` as scripts start it; returns once /-/ready answers."""
+    log_path = data_dir.parent / f"server-{port}.log"
+    command = [
+        sys.executable, "-m", "pulseboard", "serve",
+        "--listen", f"127.0.0.1:{port}", "--data-dir", str(data_dir), *extra,
+    ]
+    if config is not None:
+        command += ["--config", str(config)]
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+        )
+    server = ServerProcess(f"http://127.0.0.1:{port}", data_dir, process, log_path)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}:\n{server.log()}")
+        try:
+            if httpx.get(f"{server.url}/-/ready", timeout=1).status_code == 200:
+                return server
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"server did not become ready:\n{server.log()}")
+
+
+def stop_server(server: ServerProcess) -> None:
+    if server.process.poll() is None:
+        server.process.terminate()
+        try:
+            server.process.wait(10)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[ServerProcess]:
+    running = start_server(tmp_path / "data", free_port())
+    yield running
+    stop_server(running)
