@@ -20,7 +20,7 @@ RawLabels = tuple[tuple[str, str], ...]
 
 
 def stale_mask(values: Float64Array) -> npt.NDArray[np.bool_]:
-    return values.view(np.uint64) == np.uint64(STALE_NAN_BITS)
+    return np.equal(values.view(np.uint64), np.uint64(STALE_NAN_BITS))
 
 
 def is_stale(value: float) -> bool:
