@@ -21,15 +21,15 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.data import ScrapeSimulator  # noqa: E402
-from pulseboard.config import StorageConfig  # noqa: E402
-from pulseboard.storage.embedded import EmbeddedStorage  # noqa: E402
+from benchmarks.data import ScrapeSimulator
+from pulseboard.config import StorageConfig
+from pulseboard.storage.embedded import EmbeddedStorage
 
 STEP_MS = 15_000
 
 
 def append_throughput(series: int, scrapes: int) -> tuple[float, float]:
-    """Median samples/s for appends of one scrape (all series, one sample each), and for new series."""
+    """Median samples/s appending one scrape (one sample of each series); and for new series."""
     with tempfile.TemporaryDirectory() as directory:
         storage = EmbeddedStorage(Path(directory), StorageConfig())
         simulator = ScrapeSimulator(series)
@@ -105,7 +105,10 @@ def restart_time(series: int, samples: int) -> dict[str, float]:
         timings = [
             float(
                 subprocess.run(
-                    [sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                    [sys.executable, "-c", script],
+                    capture_output=True,
+                    text=True,
+                    check=True,
                     cwd=root,
                 ).stdout
             )
@@ -126,19 +129,27 @@ def main() -> None:
     args = parser.parse_args()
 
     steady, first = append_throughput(args.series, 60)
-    print(f"append, {args.series} series x 1 sample per call (known series): "
-          f"{steady:,.0f} samples/s (median of 59)")
+    print(
+        f"append, {args.series} series x 1 sample per call (known series): "
+        f"{steady:,.0f} samples/s (median of 59)"
+    )
     print(f"append, {args.series} new series in one call: {first:,.0f} samples/s")
     figures = disk_and_memory(args.series, args.hours)
     print(f"{args.hours} h of {args.series} series at 15 s = {figures['samples']:,} samples")
-    print(f"  raw block on disk: {figures['raw_bytes_per_sample']:.2f} bytes/sample "
-          f"(data file {figures['raw_data_bytes_per_sample']:.2f}); "
-          f"with rollups, series log: {figures['all_bytes_per_sample']:.2f}")
-    print(f"  resident memory per active series: {figures['rss_per_series_kib']:.2f} KiB "
-          f"({figures['head_samples_per_series']:.0f} samples each in the head)")
+    print(
+        f"  raw block on disk: {figures['raw_bytes_per_sample']:.2f} bytes/sample "
+        f"(data file {figures['raw_data_bytes_per_sample']:.2f}); "
+        f"with rollups, series log: {figures['all_bytes_per_sample']:.2f}"
+    )
+    print(
+        f"  resident memory per active series: {figures['rss_per_series_kib']:.2f} KiB "
+        f"({figures['head_samples_per_series']:.0f} samples each in the head)"
+    )
     restart = restart_time(args.series, args.restart_samples)
-    print(f"restart with {restart['samples']:,} samples stored "
-          f"({restart['wal_samples']:,} in the WAL): {restart['open_seconds']:.2f} s (median of 3)")
+    print(
+        f"restart with {restart['samples']:,} samples stored "
+        f"({restart['wal_samples']:,} in the WAL): {restart['open_seconds']:.2f} s (median of 3)"
+    )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
-"""Configuration: one YAML file, every key overridable by PULSEBOARD_* environment variables.
+"""Configuration: one YAML file, every key overridable by a PULSEBOARD_* environment variable.
 
-Nested keys use a double underscore: `storage.retention.raw` is `PULSEBOARD_STORAGE__RETENTION__RAW`.
+Nested keys use a double underscore: `storage.retention.raw` is
+`PULSEBOARD_STORAGE__RETENTION__RAW`.
 With no file and no variables the defaults run a laptop-sized server.
 """
 

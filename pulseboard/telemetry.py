@@ -24,7 +24,11 @@ class StorageCollector(Collector):
             ("pulseboard_storage_head_series", "Series with samples in memory.", stats.head_series),
             ("pulseboard_storage_head_samples", "Samples held in memory.", stats.head_samples),
             ("pulseboard_storage_blocks", "Closed blocks on disk, all resolutions.", stats.blocks),
-            ("pulseboard_storage_size_bytes", "Bytes used by the data directory.", stats.disk_bytes),
+            (
+                "pulseboard_storage_size_bytes",
+                "Bytes used by the data directory.",
+                stats.disk_bytes,
+            ),
             ("pulseboard_storage_wal_size_bytes", "Bytes of write-ahead log.", stats.wal_bytes),
         ):
             yield GaugeMetricFamily(name, help_text, value=value)

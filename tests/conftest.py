@@ -58,18 +58,30 @@ class ServerProcess:
         return self.log_path.read_text(errors="replace")
 
 
-def start_server(data_dir: Path, port: int, *extra: str, config: Path | None = None) -> ServerProcess:
+def start_server(
+    data_dir: Path, port: int, *extra: str, config: Path | None = None
+) -> ServerProcess:
     """`pulseboard serve` as scripts start it; returns once /-/ready answers."""
     log_path = data_dir.parent / f"server-{port}.log"
     command = [
-        sys.executable, "-m", "pulseboard", "serve",
-        "--listen", f"127.0.0.1:{port}", "--data-dir", str(data_dir), *extra,
+        sys.executable,
+        "-m",
+        "pulseboard",
+        "serve",
+        "--listen",
+        f"127.0.0.1:{port}",
+        "--data-dir",
+        str(data_dir),
+        *extra,
     ]
     if config is not None:
         command += ["--config", str(config)]
     with open(log_path, "ab") as log:
         process = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+            command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
     server = ServerProcess(f"http://127.0.0.1:{port}", data_dir, process, log_path)
     deadline = time.monotonic() + 30

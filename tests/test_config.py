@@ -54,7 +54,12 @@ def test_bad_durations(text: str) -> None:
 
 @pytest.mark.parametrize(
     "content",
-    ["listen: nowhere\n", "storage:\n  retention:\n    raw: forever\n", "unknown_key: 1\n", "- a\n"],
+    [
+        "listen: nowhere\n",
+        "storage:\n  retention:\n    raw: forever\n",
+        "unknown_key: 1\n",
+        "- a\n",
+    ],
 )
 def test_bad_files_are_refused_with_a_message(tmp_path: Path, content: str) -> None:
     path = tmp_path / "bad.yml"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Annotated
 
 from anyio import to_thread
 from fastapi import APIRouter, Query, Request, Response
@@ -23,7 +24,9 @@ from pulseboard.storage.protocol import LimitExceededError
 router = APIRouter()
 
 
-async def _ingest(request: Request, source: str, decode: Callable[[bytes], SampleBatch]) -> Response:
+async def _ingest(
+    request: Request, source: str, decode: Callable[[bytes], SampleBatch]
+) -> Response:
     """Read, decode and store one request; answer 204, or 400 naming the refused samples."""
     app: Pulseboard = request.app.state.pulseboard
     try:
@@ -43,7 +46,8 @@ async def _ingest(request: Request, source: str, decode: Callable[[bytes], Sampl
         raise APIError(
             400,
             "bad_data",
-            f"{result.accepted} samples stored, {result.rejected_count} refused: {result.message()}",
+            f"{result.accepted} samples stored, {result.rejected_count} refused: "
+            + result.message(),
         )
     return Response(status_code=204)
 
@@ -72,13 +76,17 @@ async def remote_write(request: Request) -> Response:
 @router.post("/api/v1/import/prometheus", status_code=204, summary="Exposition text push")
 async def import_prometheus(
     request: Request,
-    extra_label: list[str] = Query(default=[], description="name=value, added to every series"),
-    timestamp: float | None = Query(default=None, description="Unix seconds for unstamped samples"),
+    extra_label: Annotated[list[str], Query(description="name=value, added to every series")] = [],  # noqa: B006 (FastAPI copies defaults per request)
+    timestamp: Annotated[
+        float | None, Query(description="Unix seconds for unstamped samples")
+    ] = None,
 ) -> Response:
     media = _media_type(request)
     if media not in ("", "text/plain", "application/openmetrics-text"):
         raise APIError(
-            415, "unsupported", f"expected text/plain or application/openmetrics-text, got {media!r}"
+            415,
+            "unsupported",
+            f"expected text/plain or application/openmetrics-text, got {media!r}",
         )
     extra = []
     for item in extra_label:
@@ -117,6 +125,8 @@ async def otlp_metrics(request: Request) -> Response:
 @router.post("/api/v1/import/json", status_code=204, summary="JSON samples for scripts")
 async def import_json(request: Request) -> Response:
     if _media_type(request) not in ("application/json", ""):
-        raise APIError(415, "unsupported", f"expected application/json, got {_media_type(request)!r}")
+        raise APIError(
+            415, "unsupported", f"expected application/json, got {_media_type(request)!r}"
+        )
     default_ms = time.time_ns() // 1_000_000
     return await _ingest(request, "json", lambda body: decode_json_samples(body, default_ms))

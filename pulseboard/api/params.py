@@ -21,9 +21,9 @@ async def params(request: Request) -> dict[str, list[str]]:
         values.setdefault(key, []).append(value)
     if request.method == "POST":
         form = await request.form()
-        for key, value in form.multi_items():
-            if isinstance(value, str):
-                values.setdefault(key, []).append(value)
+        for key, item in form.multi_items():
+            if isinstance(item, str):
+                values.setdefault(key, []).append(item)
     return values
 
 
@@ -37,7 +37,9 @@ def parse_time(text: str | None, name: str, default: int) -> int:
         try:
             return round(datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() * 1000)
         except ValueError:
-            raise bad_data(f'invalid parameter "{name}": cannot parse "{text}" to a valid timestamp')
+            raise bad_data(
+                f'invalid parameter "{name}": cannot parse "{text}" to a valid timestamp'
+            ) from None
     if not math.isfinite(seconds):
         raise bad_data(f'invalid parameter "{name}": cannot parse "{text}" to a valid timestamp')
     return round(seconds * 1000)

@@ -31,9 +31,7 @@ async def series(request: Request) -> Response:
     if not matchers:
         raise bad_data("no match[] parameter provided")
     start, end = time_range(values)
-    found = await to_thread.run_sync(
-        app.storage.series, matchers, start, end, scope_of(request)
-    )
+    found = await to_thread.run_sync(app.storage.series, matchers, start, end, scope_of(request))
     items, warnings = _warn_truncated([dict(labels) for labels in found], limit(values))
     return success(items, warnings)
 
@@ -93,5 +91,3 @@ async def buildinfo() -> Response:
             "application": "pulseboard",
         }
     )
-
-

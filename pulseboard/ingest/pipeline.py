@@ -15,7 +15,7 @@ class Ingester:
         self._telemetry = telemetry
 
     def store(self, batch: SampleBatch, source: str, scope: Scope) -> AppendResult:
-        """Append a decoded batch; raises (storing nothing) when the request as a whole is refused."""
+        """Append a decoded batch; raises (storing nothing) when the whole request is refused."""
         if len(batch) > self._limits.max_samples_per_request:
             self._telemetry.failed_requests.labels(source).inc()
             raise LimitExceededError(

@@ -75,6 +75,7 @@ def parse_selector(text: str) -> list[Matcher]:
         position = item.end()
     if not any(not m.matches("") for m in matchers):
         raise InvalidMatcherError(
-            f"match[] {text!r} must contain at least one matcher that does not match the empty string"
+            f"match[] {text!r} must contain at least one matcher "
+            "that does not match the empty string"
         )
     return matchers

@@ -55,9 +55,7 @@ class BlockData:
     columns: dict[str, Float64Array]
 
 
-def write_block(
-    parent: Path, meta: BlockMeta, data: BlockData, labels: list[Labels]
-) -> Path:
+def write_block(parent: Path, meta: BlockMeta, data: BlockData, labels: list[Labels]) -> Path:
     """Write a block under `parent`; `labels[id]` orders its rows (metric-contiguous)."""
     unique_ids, starts = np.unique(data.ids, return_index=True)
     counts = np.diff(np.append(starts, data.ids.shape[0]))
@@ -73,9 +71,7 @@ def write_block(
     name = f"{meta.window_start:015d}-{meta.generation:04d}"
     temporary = parent / f".tmp-{name}-{uuid.uuid4().hex[:8]}"
     temporary.mkdir(parents=True)
-    table = pa.table(
-        {"t": data.timestamps[rows], **{k: v[rows] for k, v in data.columns.items()}}
-    )
+    table = pa.table({"t": data.timestamps[rows], **{k: v[rows] for k, v in data.columns.items()}})
     pq.write_table(
         table,
         temporary / _DATA,
@@ -164,8 +160,8 @@ class Block:
         if self._file is None:
             self._file = pq.ParquetFile(self.path / _DATA, memory_map=True)
             metadata = self._file.metadata
-            sizes = [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
-            self._group_starts = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+            group_rows = [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
+            self._group_starts = np.concatenate(([0], np.cumsum(group_rows))).astype(np.int64)
         assert self._group_starts is not None
         group_of_row = np.searchsorted(self._group_starts, rows, side="right") - 1
         groups = np.unique(group_of_row)

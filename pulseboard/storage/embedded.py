@@ -38,7 +38,6 @@ from pulseboard.storage.protocol import (
     ROLLUP_COLUMNS,
     UNRESTRICTED,
     AppendResult,
-    LimitExceededError,
     Rejection,
     RollupSet,
     Scope,
@@ -77,7 +76,7 @@ class EmbeddedStorage:
         self._write_lock = threading.RLock()
         self._maintenance_lock = threading.Lock()
         self._index = SeriesIndex()
-        # Raw label pairs (as a sender spelled them) -> id, per scope: validation runs once a series.
+        # Raw label pairs as a sender spelled them -> id, per scope: each series is validated once.
         self._known: dict[tuple[str | None, RawLabels], int] = {}
         self._open: dict[int, _OpenWindow] = {}  # window start -> window taking writes
         self._closing: list[HeadWindow] = []  # windows being written to blocks, still readable
@@ -333,7 +332,12 @@ class EmbeddedStorage:
         accept = ~(duplicate | conflict)
         if not accept.any():
             return
-        ids, timestamps, keys, values = ids[accept], timestamps[accept], keys[accept], values[accept]
+        ids, timestamps, keys, values = (
+            ids[accept],
+            timestamps[accept],
+            keys[accept],
+            values[accept],
+        )
         if window is None:
             window = self._open_window(head)
         window.wal.append(ids, timestamps, values)
@@ -557,9 +561,9 @@ class EmbeddedStorage:
         with self._write_lock:
             for resolution, block in written.items():
                 old = [b for b in self._blocks[resolution] if b.name in block.meta.replaces]
-                self._blocks[resolution] = [
-                    b for b in self._blocks[resolution] if b not in old
-                ] + [block]
+                self._blocks[resolution] = [b for b in self._blocks[resolution] if b not in old] + [
+                    block
+                ]
                 for b in old:
                     b.delete()
             self._closing.remove(head)

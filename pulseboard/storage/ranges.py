@@ -15,7 +15,8 @@ def gather_ranges(starts: Int64Array, ends: Int64Array) -> Int64Array:
         return np.empty(0, dtype=np.int64)
     # Each output position is its index plus how far its range's start is from where it lands.
     shift = starts - (np.cumsum(lengths) - lengths)
-    return np.arange(total, dtype=np.int64) + np.repeat(shift, lengths)
+    positions: Int64Array = np.arange(total, dtype=np.int64) + np.repeat(shift, lengths)
+    return positions
 
 
 def keys_in_ranges(sorted_keys: Int64Array, lo_keys: Int64Array, hi_keys: Int64Array) -> Int64Array:

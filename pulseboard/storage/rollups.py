@@ -15,7 +15,7 @@ RESOLUTIONS: dict[str, int] = {"5m": 5 * 60_000, "1h": 3_600_000}
 
 
 def compute_rollup(raw: BlockData, resolution_ms: int) -> BlockData:
-    """Roll raw rows (sorted by series, time) into buckets starting at multiples of the resolution."""
+    """Roll raw rows (sorted by series, time) into buckets aligned to the resolution."""
     values = raw.columns["value"]
     keep = ~stale_mask(values)
     ids, timestamps, values = raw.ids[keep], raw.timestamps[keep], values[keep]

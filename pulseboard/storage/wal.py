@@ -1,4 +1,4 @@
-"""Write-ahead log: one file per head window, so a window's log is deleted when its block is written.
+"""Write-ahead log: one file per head window, deleted once that window's block is written.
 
 Each record is one appended batch: a header (sample count, CRC32 of the payload) and the payload
 (series ids, timestamps, values as little-endian arrays). A record is complete or ignored: a torn

@@ -104,7 +104,12 @@ def test_invalid_series_refuse_the_whole_request(
 
 
 def test_bad_samples_are_named_and_the_good_ones_kept(client: TestClient) -> None:
-    assert write(client, encode_remote_write([((("__name__", "g"),), [(1.0, NOW - 5000)])])).status_code == 204
+    assert (
+        write(
+            client, encode_remote_write([((("__name__", "g"),), [(1.0, NOW - 5000)])])
+        ).status_code
+        == 204
+    )
     body = encode_remote_write(
         [
             ((("__name__", "g"),), [(9.0, NOW - 5000), (2.0, NOW)]),  # conflict, then fine
@@ -130,8 +135,10 @@ def test_bad_samples_are_named_and_the_good_ones_kept(client: TestClient) -> Non
 def test_body_over_the_limit_is_413(make_client: callable) -> None:
     client = make_client(limits={"max_body_bytes": 1000})
     body = encode_remote_write(
-        [((("__name__", f"m{i}"), ("pad", hashlib.sha256(bytes(i)).hexdigest())), [(1.0, NOW)])
-         for i in range(100)]
+        [
+            ((("__name__", f"m{i}"), ("pad", hashlib.sha256(bytes(i)).hexdigest())), [(1.0, NOW)])
+            for i in range(100)
+        ]
     )
     assert len(body) > 1000
     response = write(client, body)
@@ -174,7 +181,7 @@ def test_exposition_import_with_timestamps_and_extra_labels(client: TestClient) 
         "# HELP jobs_total Jobs run.\n# TYPE jobs_total counter\n"
         f'jobs_total{{kind="batch"}} 3 {(seconds - 60) * 1000}\n'
         f'jobs_total{{kind="batch"}} 5 {seconds * 1000}\n'
-        'temperature_celsius 21.5\n'
+        "temperature_celsius 21.5\n"
     )
     response = client.post(
         "/api/v1/import/prometheus",
@@ -184,7 +191,9 @@ def test_exposition_import_with_timestamps_and_extra_labels(client: TestClient) 
     )
     assert response.status_code == 204, response.text
     found = series(client, 'jobs_total{project="atlas",job="backfill"}')
-    assert found == [{"__name__": "jobs_total", "job": "backfill", "kind": "batch", "project": "atlas"}]
+    assert found == [
+        {"__name__": "jobs_total", "job": "backfill", "kind": "batch", "project": "atlas"}
+    ]
     metadata = client.get("/api/v1/metadata", params={"metric": "jobs_total"}).json()["data"]
     assert metadata == {"jobs_total": [{"type": "counter", "help": "Jobs run.", "unit": ""}]}
 
@@ -211,7 +220,12 @@ def test_malformed_exposition_stores_nothing(
 def test_json_samples(client: TestClient) -> None:
     body = {
         "samples": [
-            {"metric": "deploys_total", "labels": {"env": "prod"}, "value": 3, "timestamp": NOW / 1000},
+            {
+                "metric": "deploys_total",
+                "labels": {"env": "prod"},
+                "value": 3,
+                "timestamp": NOW / 1000,
+            },
             {"metric": "deploys_total", "labels": {"env": "dev"}, "value": "NaN"},
         ]
     }

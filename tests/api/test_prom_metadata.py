@@ -45,7 +45,7 @@ def test_series_accepts_post_forms_and_several_selectors(loaded: TestClient) -> 
     found = data(
         loaded.post(
             "/api/v1/series",
-            data={"match[]": ['queue_depth', 'http_requests_total{code="200"}']},
+            data={"match[]": ["queue_depth", 'http_requests_total{code="200"}']},
         )
     )
     assert sorted(s["__name__"] for s in found) == ["http_requests_total", "queue_depth"]
@@ -59,11 +59,15 @@ def test_labels_and_values(loaded: TestClient) -> None:
         "queue",
     ]
     assert data(loaded.get("/api/v1/label/job/values")) == ["api", "worker"]
+    assert data(loaded.get("/api/v1/label/__name__/values", params={"start": NOW_S - 60})) == [
+        "http_requests_total",
+        "queue_depth",
+    ]
     assert data(
-        loaded.get("/api/v1/label/__name__/values", params={"start": NOW_S - 60})
-    ) == ["http_requests_total", "queue_depth"]
-    assert data(
-        loaded.get("/api/v1/label/code/values", params={"start": f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(NOW_S - 60))}"})
+        loaded.get(
+            "/api/v1/label/code/values",
+            params={"start": f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(NOW_S - 60))}"},
+        )
     ) == ["500"]
 
 

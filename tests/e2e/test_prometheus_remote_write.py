@@ -66,7 +66,7 @@ scrape_configs:
   - job_name: node
     static_configs: [{{targets: ["127.0.0.1:{exporter_port}"], labels: {{project: atlas}}}}]
   - job_name: pulseboard
-    static_configs: [{{targets: ["127.0.0.1:{pulseboard.url.rsplit(':', 1)[1]}"]}}]
+    static_configs: [{{targets: ["127.0.0.1:{pulseboard.url.rsplit(":", 1)[1]}"]}}]
 remote_write:
   - url: {pulseboard.url}/api/v1/write
     queue_config: {{batch_send_deadline: 500ms, max_samples_per_send: 500, min_backoff: 100ms}}

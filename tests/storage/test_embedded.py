@@ -185,7 +185,9 @@ def test_series_limit_refuses_new_series_only(tmp_path: Path) -> None:
 def test_staleness_markers_survive_head_blocks_and_restart(tmp_path: Path) -> None:
     labels = {"__name__": "up", "instance": "a"}
     storage = EmbeddedStorage(tmp_path, StorageConfig())
-    storage.append(batch((labels, NOW - 3 * HOUR, 1.0), (labels, NOW - 3 * HOUR + 15_000, STALE_NAN)))
+    storage.append(
+        batch((labels, NOW - 3 * HOUR, 1.0), (labels, NOW - 3 * HOUR + 15_000, STALE_NAN))
+    )
     storage.append(batch((labels, NOW - 1000, float("nan"))))
     storage.maintain(NOW)
     storage.close()
@@ -262,7 +264,9 @@ def test_late_samples_for_a_closed_window_are_merged_not_duplicated(
 def test_rollups_agree_with_the_raw_samples(store: EmbeddedStorage) -> None:
     start = NOW - NOW % HOUR - 5 * HOUR
     store.append(grid(3, 4 * 240, start))
-    store.append(batch(({"__name__": "requests_total", "instance": "host-1"}, start + 7, STALE_NAN)))
+    store.append(
+        batch(({"__name__": "requests_total", "instance": "host-1"}, start + 7, STALE_NAN))
+    )
     store.maintain(NOW)
     raw = store.select(parse_selector('requests_total{instance="host-1"}'), start, start + 4 * HOUR)
     rolled = store.select_rollup(
