@@ -497,12 +497,14 @@ class EmbeddedStorage:
         with self._write_lock:
             heads = [w.head for w in self._open.values()] + list(self._closing)
             block_count = sum(len(b) for b in self._blocks.values())
+        oldest_head = min((h.start_ms for h in heads), default=None)
         return StorageStats(
             series=len(self._index),
             head_samples=sum(h.samples for h in heads),
-            head_series=len(np.unique(np.concatenate([h.series_ids() for h in heads])))
-            if heads
-            else 0,
+            # Series written to since the oldest window in memory began: cheap enough per scrape.
+            head_series=0
+            if oldest_head is None
+            else int(np.count_nonzero(self._index.max_time.data >= oldest_head)),
             blocks=block_count,
             disk_bytes=tree_size(self._dir),
             wal_bytes=tree_size(self._dir / "wal"),

@@ -99,9 +99,6 @@ class HeadWindow:
             merged = _merge(merged, run)
         return merged
 
-    def series_ids(self) -> Int64Array:
-        return np.unique(self.everything().keys >> _OFFSET_BITS)
-
 
 def _merge(older: Run, newer: Run) -> Run:
     keys = np.concatenate((older.keys, newer.keys))
