@@ -70,7 +70,7 @@ class RetentionConfig(_Section):
 
 
 class StorageConfig(_Section):
-    block_duration: timedelta = timedelta(hours=2)
+    block_duration: timedelta = Field(default=timedelta(hours=2), gt=timedelta(0))
     # A window stays in memory this long after it ends, for late samples and fast recent reads.
     head_grace: timedelta = timedelta(minutes=30)
     # How far ahead of the server clock a sample may be stamped.
@@ -79,7 +79,7 @@ class StorageConfig(_Section):
     # in the operating system's cache before it is acknowledged, which survives a killed process.
     wal_fsync: bool = False
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
-    maintenance_interval: timedelta = timedelta(seconds=30)
+    maintenance_interval: timedelta = Field(default=timedelta(seconds=30), gt=timedelta(0))
 
 
 class LimitsConfig(_Section):
@@ -95,8 +95,8 @@ class StaticConfig(_Section):
 
 class ScrapeConfig(_Section):
     job_name: str
-    scrape_interval: timedelta = timedelta(seconds=15)
-    scrape_timeout: timedelta = timedelta(seconds=10)
+    scrape_interval: timedelta = Field(default=timedelta(seconds=15), gt=timedelta(0))
+    scrape_timeout: timedelta = Field(default=timedelta(seconds=10), gt=timedelta(0))
     metrics_path: str = "/metrics"
     scheme: str = "http"
     honor_labels: bool = False
@@ -107,8 +107,8 @@ class ScrapeConfig(_Section):
 
 class DemoConfig(_Section):
     enabled: bool = False
-    interval: timedelta = timedelta(seconds=15)
-    backfill: timedelta = timedelta(days=7)
+    interval: timedelta = Field(default=timedelta(seconds=15), gt=timedelta(0))
+    backfill: timedelta = Field(default=timedelta(days=7), ge=timedelta(0))
 
 
 class Settings(BaseSettings):

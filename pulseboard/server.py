@@ -40,6 +40,10 @@ class Pulseboard:
         self.telemetry = Telemetry(self.storage)
         self.ingester = Ingester(self.storage, settings.limits, self.telemetry)
         self.services: list[Service] = []
+        if settings.demo.enabled:
+            from pulseboard.demo.workload import DemoWorkload
+
+            self.services.append(DemoWorkload(self.ingester, self.storage, settings.demo))
         self.ready = False
 
     async def run_maintenance(self) -> None:

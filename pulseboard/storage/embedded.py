@@ -312,9 +312,9 @@ class EmbeddedStorage:
         conflict = repeat & ~same
         # Only samples not newer than their series' newest can already be stored.
         maybe_stored = ~repeat & (timestamps <= self._index.max_time.data[ids])
-        if window is not None and maybe_stored.any():
+        if maybe_stored.any():
             candidates = np.flatnonzero(maybe_stored)
-            found, stored = head.lookup(keys[candidates])
+            found, stored = self._lookup(window is not None, head, keys[candidates])
             stored_same = stored.view(np.uint64) == bits[candidates]
             duplicate[candidates[found & stored_same]] = True
             conflict[candidates[found & ~stored_same]] = True
@@ -344,6 +344,31 @@ class EmbeddedStorage:
         head.insert(keys, values)
         self._index.note_times(ids, timestamps)
         result.accepted += int(keys.shape[0])
+
+    def _lookup(
+        self, head_is_open: bool, head: HeadWindow, keys: Int64Array
+    ) -> tuple[np.ndarray, Float64Array]:
+        """Which keys are stored (in the open window, or in a block of the same window)."""
+        found = np.zeros(keys.shape[0], dtype=bool)
+        values = np.full(keys.shape[0], np.nan)
+        if head_is_open:
+            found, values = head.lookup(keys)
+        closed = [b for b in self._blocks[_RAW] if b.meta.window_start == head.start_ms]
+        if closed and not found.all():
+            ids, timestamps = head.split_keys(keys[~found])
+            for block in closed:
+                data = block.read(
+                    np.unique(ids), int(timestamps.min()), int(timestamps.max()), _VALUE_COLUMNS
+                )
+                stored_keys = head.keys(data.ids, data.timestamps)
+                position = np.minimum(
+                    np.searchsorted(stored_keys, keys), max(stored_keys.shape[0] - 1, 0)
+                )
+                hit = ~found & (stored_keys.shape[0] > 0)
+                hit[hit] = stored_keys[position[hit]] == keys[hit]
+                values[hit] = data.columns["value"][position[hit]]
+                found |= hit
+        return found, values
 
     def _open_window(self, head: HeadWindow) -> _OpenWindow:
         generation = 1 + max(

@@ -318,3 +318,14 @@ def test_label_names_and_values_respect_selectors_and_time(store: EmbeddedStorag
     assert store.label_names([], 0, NOW) == ["__name__", "x", "y"]
     assert store.label_names([parse_selector("b")], 0, NOW) == ["__name__", "y"]
     assert store.label_values("__name__", [], NOW - HOUR, NOW) == ["b"]
+
+
+def test_a_retry_of_samples_already_in_a_block_counts_as_duplicate(store: EmbeddedStorage) -> None:
+    start = NOW - 6 * HOUR
+    store.append(grid(3, 10, start))
+    store.maintain(NOW)
+    again = store.append(grid(3, 10, start))
+    assert (again.accepted, again.duplicates, again.rejected) == (0, 30, [])
+    labels = {"__name__": "requests_total", "instance": "host-1", "job": "api"}
+    conflict = store.append(batch((labels, start, 99.0)))
+    assert conflict.accepted == 0 and "duplicate sample" in conflict.rejected[0].reason
