@@ -22,11 +22,11 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.data import ScrapeSimulator  # noqa: E402
-from pulseboard.config import StorageConfig  # noqa: E402
-from pulseboard.ingest.proto import remote_pb2  # noqa: E402
-from pulseboard.storage.embedded import EmbeddedStorage  # noqa: E402
-from tests.conftest import free_port, start_server, stop_server  # noqa: E402
+from benchmarks.data import ScrapeSimulator
+from pulseboard.config import StorageConfig
+from pulseboard.ingest.proto import remote_pb2
+from pulseboard.storage.embedded import EmbeddedStorage
+from tests.conftest import free_port, start_server, stop_server
 
 STEP_MS = 15_000
 HEADERS = {"Content-Type": "application/x-protobuf", "Content-Encoding": "snappy"}
@@ -98,12 +98,18 @@ def main() -> None:
 
     body_kib = statistics.median(len(b) for b in bodies) / 1024
     print(f"{args.series} series, one sample each per request, {args.requests} requests")
-    print(f"remote write ({body_kib:.0f} KiB/request): first request (new series) "
-          f"{write[0]:,.0f} samples/s; steady median {statistics.median(write[1:]):,.0f} samples/s")
-    print(f"exposition import: first {imports[0]:,.0f} samples/s; "
-          f"steady median {statistics.median(imports[1:]):,.0f} samples/s")
-    print(f"store append alone (reference, same run): {reference:,.0f} samples/s; "
-          f"remote write reaches {statistics.median(write[1:]) / reference:.2f} of it")
+    print(
+        f"remote write ({body_kib:.0f} KiB/request): first request (new series) "
+        f"{write[0]:,.0f} samples/s; steady median {statistics.median(write[1:]):,.0f} samples/s"
+    )
+    print(
+        f"exposition import: first {imports[0]:,.0f} samples/s; "
+        f"steady median {statistics.median(imports[1:]):,.0f} samples/s"
+    )
+    print(
+        f"store append alone (reference, same run): {reference:,.0f} samples/s; "
+        f"remote write reaches {statistics.median(write[1:]) / reference:.2f} of it"
+    )
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -103,6 +103,15 @@ class ScrapeConfig(_Section):
     honor_timestamps: bool = True
     params: dict[str, list[str]] = Field(default_factory=dict)
     static_configs: list[StaticConfig] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _timeout_within_interval(self) -> ScrapeConfig:
+        if self.scrape_timeout > self.scrape_interval:
+            raise ValueError(
+                f"scrape_timeout ({self.scrape_timeout}) is longer than "
+                f"scrape_interval ({self.scrape_interval}) in job {self.job_name!r}"
+            )
+        return self
 
 
 class DemoConfig(_Section):

@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from pulseboard import __version__
 from pulseboard.config import Settings
 from pulseboard.ingest.pipeline import Ingester
+from pulseboard.ingest.scrape import ScrapeManager
 from pulseboard.storage.embedded import EmbeddedStorage
 from pulseboard.storage.protocol import UNRESTRICTED, Scope
 from pulseboard.telemetry import Telemetry
@@ -39,7 +40,10 @@ class Pulseboard:
         )
         self.telemetry = Telemetry(self.storage)
         self.ingester = Ingester(self.storage, settings.limits, self.telemetry)
-        self.services: list[Service] = []
+        self.scrape_manager = ScrapeManager(
+            settings.scrape_configs, self.ingester, body_size_limit=settings.limits.max_body_bytes
+        )
+        self.services: list[Service] = [self.scrape_manager]
         if settings.demo.enabled:
             from pulseboard.demo.workload import DemoWorkload
 
@@ -79,7 +83,7 @@ def scope_of(request: Request) -> Scope:
 
 
 def create_app(pulseboard: Pulseboard) -> FastAPI:
-    from pulseboard.api import envelope, ingest, prom_metadata, system
+    from pulseboard.api import envelope, ingest, prom_metadata, system, targets
 
     app = FastAPI(
         title="Pulseboard",
@@ -90,7 +94,7 @@ def create_app(pulseboard: Pulseboard) -> FastAPI:
     app.state.pulseboard = pulseboard
     app.add_exception_handler(envelope.APIError, envelope.api_error_handler)
     app.add_exception_handler(RequestValidationError, envelope.validation_error_handler)
-    for module in (ingest, prom_metadata, system):
+    for module in (ingest, prom_metadata, system, targets):
         app.include_router(module.router)
 
     @app.middleware("http")

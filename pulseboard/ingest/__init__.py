@@ -1,1 +1,1 @@
-"""Ingestion: decoders for every wire format, all producing a SampleBatch, and the scrape manager."""
+"""Ingestion: decoders for every wire format (each makes a SampleBatch) and the scrape manager."""
