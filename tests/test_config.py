@@ -66,3 +66,13 @@ def test_bad_files_are_refused_with_a_message(tmp_path: Path, content: str) -> N
     path.write_text(content)
     with pytest.raises((ConfigError, ValueError)):
         load_settings(path)
+
+
+def test_a_scrape_timeout_longer_than_the_interval_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "pulseboard.yml"
+    path.write_text(
+        "scrape_configs:\n  - job_name: slow\n    scrape_interval: 5s\n    scrape_timeout: 10s\n"
+        "    static_configs: [{targets: ['127.0.0.1:1']}]\n"
+    )
+    with pytest.raises(ValueError, match="scrape_timeout"):
+        load_settings(path)
