@@ -71,7 +71,7 @@ scrape_configs:
         own = httpx.get(
             f"{server.url}/api/v1/label/__name__/values", params={"match[]": '{job="self"}'}
         ).json()["data"]
-        assert "pulseboard_ingested_samples_total" in own
+        assert "pulseboard_storage_series" in own
     finally:
         stop_server(server)
         exporter.terminate()
