@@ -22,10 +22,9 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.bench_storage import append_throughput
 from benchmarks.data import ScrapeSimulator
-from pulseboard.config import StorageConfig
 from pulseboard.ingest.proto import remote_pb2
-from pulseboard.storage.embedded import EmbeddedStorage
 from tests.conftest import free_port, start_server, stop_server
 
 STEP_MS = 15_000
@@ -58,21 +57,6 @@ def timed_posts(url: str, bodies: list[bytes], headers: dict[str, str], series: 
     return rates
 
 
-def store_reference(series: int, count: int, start_ms: int) -> float:
-    with tempfile.TemporaryDirectory() as directory:
-        storage = EmbeddedStorage(Path(directory), StorageConfig())
-        simulator = ScrapeSimulator(series)
-        batches = [simulator.batch(start_ms + k * STEP_MS) for k in range(count)]
-        storage.append(batches[0])
-        rates = []
-        for batch in batches[1:]:
-            began = time.perf_counter()
-            storage.append(batch)
-            rates.append(series / (time.perf_counter() - began))
-        storage.close()
-        return statistics.median(rates)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--series", type=int, default=10_000)
@@ -94,7 +78,7 @@ def main() -> None:
                 imports += timed_posts(url, [text], {"Content-Type": "text/plain"}, args.series)
         finally:
             stop_server(server)
-    reference = store_reference(args.series, args.requests, start_ms)
+    reference, _ = append_throughput(args.series, args.requests)
 
     body_kib = statistics.median(len(b) for b in bodies) / 1024
     print(f"{args.series} series, one sample each per request, {args.requests} requests")

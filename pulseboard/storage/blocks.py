@@ -142,7 +142,7 @@ class Block:
         present = position[self.ids[position] == ids[inside]]
         present = present[(self.min_time[present] <= end_ms) & (self.max_time[present] >= start_ms)]
         if present.shape[0] == 0:
-            return _empty(columns)
+            return empty_block_data(columns)
         wanted = gather_ranges(
             self.row_start[present], self.row_start[present] + self.row_count[present]
         )
@@ -181,7 +181,7 @@ class Block:
         shutil.rmtree(self.path, ignore_errors=True)
 
 
-def _empty(columns: tuple[str, ...]) -> BlockData:
+def empty_block_data(columns: tuple[str, ...]) -> BlockData:
     return BlockData(
         np.empty(0, np.int64), np.empty(0, np.int64), {c: np.empty(0, np.float64) for c in columns}
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import threading
 import time
 from collections.abc import Sequence
@@ -30,7 +31,14 @@ from pulseboard.model.samples import (
     RawLabels,
     SampleBatch,
 )
-from pulseboard.storage.blocks import Block, BlockData, BlockMeta, sort_block_data, write_block
+from pulseboard.storage.blocks import (
+    Block,
+    BlockData,
+    BlockMeta,
+    empty_block_data,
+    sort_block_data,
+    write_block,
+)
 from pulseboard.storage.files import tree_size
 from pulseboard.storage.head import HeadWindow, Run
 from pulseboard.storage.index import SeriesIndex, SeriesLog
@@ -118,7 +126,7 @@ class EmbeddedStorage:
 
     def _load_blocks(self, folder: Path) -> list[Block]:
         for leftover in folder.glob(".tmp-*"):
-            _remove_tree(leftover)
+            shutil.rmtree(leftover, ignore_errors=True)
         blocks = [Block(path) for path in sorted(folder.iterdir()) if not path.name.startswith(".")]
         superseded = {name for block in blocks for name in block.meta.replaces}
         for block in blocks:
@@ -437,35 +445,20 @@ class EmbeddedStorage:
             heads = [w.head for w in self._open.values()] + list(self._closing)
             blocks = list(self._blocks[resolution])
         parts = []
-        if resolution == _RAW:
-            for head in heads:
-                if head.start_ms <= end_ms and head.end_ms > start_ms:
-                    run = head.select(ids, start_ms, end_ms)
-                    series, timestamps = head.split_keys(run.keys)
-                    parts.append(BlockData(series, timestamps, {"value": run.values}))
-        else:
-            # Buckets still in the head: rolled up on the fly, so recent buckets are not missing.
-            for head in heads:
-                if head.start_ms <= end_ms and head.end_ms > start_ms:
-                    parts.append(
-                        compute_rollup(
-                            _raw_of(head, head.select(ids, start_ms, end_ms)),
-                            RESOLUTIONS[resolution],
-                        )
-                    )
+        for head in heads:
+            if head.start_ms <= end_ms and head.end_ms > start_ms:
+                raw = _raw_of(head, head.select(ids, start_ms, end_ms))
+                # Buckets still in the head are rolled up on the fly, so recent ones are there.
+                parts.append(
+                    raw if resolution == _RAW else compute_rollup(raw, RESOLUTIONS[resolution])
+                )
         for block in blocks:
             if block.overlaps(start_ms, end_ms):
                 try:
                     parts.append(block.read(ids, start_ms, end_ms, columns))
                 except FileNotFoundError:
                     continue  # removed by retention during this read
-        if not parts:
-            return BlockData(
-                np.empty(0, np.int64),
-                np.empty(0, np.int64),
-                {c: np.empty(0, np.float64) for c in columns},
-            )
-        return sort_block_data(parts)
+        return sort_block_data(parts) if parts else empty_block_data(columns)
 
     def _group(self, ids: Int64Array) -> tuple[list[Labels], Int64Array]:
         unique, starts = np.unique(ids, return_index=True)
@@ -623,9 +616,3 @@ class EmbeddedStorage:
 def _raw_of(head: HeadWindow, run: Run) -> BlockData:
     ids, timestamps = head.split_keys(run.keys)
     return BlockData(ids, timestamps, {"value": run.values})
-
-
-def _remove_tree(path: Path) -> None:
-    import shutil
-
-    shutil.rmtree(path, ignore_errors=True)

@@ -81,27 +81,20 @@ class HeadWindow:
         parts = []
         for run in runs:
             positions = keys_in_ranges(run.keys, lo_keys, hi_keys)
-            if positions.shape[0]:
-                parts.append(Run(run.keys[positions], run.values[positions]))
-        if not parts:
-            return Run(np.empty(0, np.int64), np.empty(0, np.float64))
-        merged = parts[0]
-        for part in parts[1:]:
-            merged = _merge(merged, part)
-        return merged
+            parts.append(Run(run.keys[positions], run.values[positions]))
+        return _merge(*parts)
 
     def everything(self) -> Run:
-        runs = self._runs
-        if not runs:
-            return Run(np.empty(0, np.int64), np.empty(0, np.float64))
-        merged = runs[0]
-        for run in runs[1:]:
-            merged = _merge(merged, run)
-        return merged
+        return _merge(*self._runs)
 
 
-def _merge(older: Run, newer: Run) -> Run:
-    keys = np.concatenate((older.keys, newer.keys))
-    # Timsort ("stable") finds the two sorted runs and merges them in linear time.
+def _merge(*runs: Run) -> Run:
+    """One sorted run from several (keys are disjoint across runs)."""
+    if not runs:
+        return Run(np.empty(0, np.int64), np.empty(0, np.float64))
+    if len(runs) == 1:
+        return runs[0]
+    keys = np.concatenate([run.keys for run in runs])
+    # Timsort ("stable") finds the sorted runs and merges them in close to linear time.
     order = np.argsort(keys, kind="stable")
-    return Run(keys[order], np.concatenate((older.values, newer.values))[order])
+    return Run(keys[order], np.concatenate([run.values for run in runs])[order])
