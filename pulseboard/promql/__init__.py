@@ -1,0 +1,1 @@
+"""PromQL: parse (promql-parser) and evaluate on numpy matrices of series x steps."""

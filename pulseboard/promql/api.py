@@ -1,0 +1,109 @@
+"""The query engine's public surface: what the HTTP API, dashboards, rules and reports call.
+
+Everything else in this package is private to the engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from pulseboard.model.labels import Labels
+from pulseboard.model.samples import Float64Array, Int64Array
+from pulseboard.storage.protocol import UNRESTRICTED, Scope
+
+
+class PromQLError(Exception):
+    """Base of the errors a query can cause; `error_type` is Prometheus' errorType."""
+
+    error_type = "execution"
+    status_code = 422
+
+
+class QueryParseError(PromQLError):
+    """The query text is not valid PromQL (or uses an unsupported feature at parse time)."""
+
+    error_type = "bad_data"
+    status_code = 400
+
+
+class QueryExecutionError(PromQLError):
+    """Valid PromQL that fails while running (e.g. many-to-many matching, duplicate series)."""
+
+
+class QueryTimeoutError(PromQLError):
+    error_type = "timeout"
+    status_code = 503
+
+
+class TooManySamplesError(QueryExecutionError):
+    """Prometheus: 'query processing would load too many samples into memory in query execution'."""
+
+
+@dataclass(frozen=True)
+class Scalar:
+    timestamp_ms: int
+    value: float
+
+
+@dataclass(frozen=True)
+class String:
+    timestamp_ms: int
+    value: str
+
+
+@dataclass(frozen=True)
+class InstantSample:
+    labels: Labels
+    timestamp_ms: int
+    value: float
+
+
+@dataclass
+class Vector:
+    """An instant query's vector result, in the order Prometheus would return it."""
+
+    samples: list[InstantSample]
+
+
+@dataclass(frozen=True)
+class RangeSeries:
+    labels: Labels
+    timestamps: Int64Array  # milliseconds, ascending
+    values: Float64Array
+
+
+@dataclass
+class Matrix:
+    """A range query's result (or an instant query of a range selector): series sorted by labels."""
+
+    series: list[RangeSeries]
+
+
+Value = Scalar | String | Vector | Matrix
+
+
+@dataclass
+class QueryResult:
+    value: Value
+    warnings: list[str] = field(default_factory=list)
+
+
+class QueryEngine(Protocol):
+    def instant(
+        self, query: str, time_ms: int, scope: Scope = UNRESTRICTED, timeout_s: float | None = None
+    ) -> QueryResult:
+        """Evaluate at one instant. Raises PromQLError subclasses."""
+        ...
+
+    def range(
+        self,
+        query: str,
+        start_ms: int,
+        end_ms: int,
+        step_ms: int,
+        scope: Scope = UNRESTRICTED,
+        timeout_s: float | None = None,
+    ) -> QueryResult:
+        """Evaluate at start, start+step, ... <= end; the value is always a Matrix."""
+        ...
