@@ -33,8 +33,9 @@ async def _ingest(
         body = await read_limited(request, app.settings.limits.max_body_bytes)
         if not body:
             raise IngestError("empty request body")
-        batch = await to_thread.run_sync(decode, body)
-        result = await to_thread.run_sync(app.ingester.store, batch, source, scope_of(request))
+        scope = scope_of(request)
+        # One trip to a worker thread: decoding and storing are both CPU work off the event loop.
+        result = await to_thread.run_sync(lambda: app.ingester.store(decode(body), source, scope))
     except (IngestError, InvalidSeriesError) as exc:
         app.ingester.refused(source)
         status = getattr(exc, "status_code", 400)
