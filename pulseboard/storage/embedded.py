@@ -16,7 +16,7 @@ import shutil
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -69,6 +69,9 @@ def _now_ms() -> int:
 class _OpenWindow:
     head: HeadWindow
     wal: WindowWal
+    # Logs of earlier generations of this window found at start-up (the server stopped while
+    # closing one): their samples are in this head, and the files go when its block is written.
+    replayed_wals: list[Path] = field(default_factory=list)
 
 
 class EmbeddedStorage:
@@ -104,7 +107,7 @@ class EmbeddedStorage:
         for resolution, blocks in self._blocks.items():
             blocks.extend(self._load_blocks(self._dir / "blocks" / resolution))
         flushed_wals = {w for b in self._blocks[_RAW] for w in b.meta.source_wals}
-        replayed = 0
+        logs: dict[int, list[tuple[int, Path]]] = {}
         for path in sorted((self._dir / "wal").glob("*.wal")):
             parsed = parse_wal_name(path)
             if parsed is None:
@@ -112,7 +115,8 @@ class EmbeddedStorage:
             if path.name in flushed_wals:
                 path.unlink()  # its block was written just before a crash
                 continue
-            replayed += self._replay_window(path, *parsed)
+            logs.setdefault(parsed[0], []).append((parsed[1], path))
+        replayed = sum(self._replay_window(start, sorted(paths)) for start, paths in logs.items())
         for block in self._blocks[_RAW]:
             self._index.note_times(block.ids, block.min_time)
             self._index.note_times(block.ids, block.max_time)
@@ -134,18 +138,28 @@ class EmbeddedStorage:
                 block.delete()
         return [b for b in blocks if b.name not in superseded]
 
-    def _replay_window(self, path: Path, start: int, generation: int) -> int:
-        head = HeadWindow(start, start + self._block_ms, generation)
-        records = list(replay(path))
+    def _replay_window(self, start: int, logs: list[tuple[int, Path]]) -> int:
+        """Rebuild one window's head from its logs (oldest generation first)."""
+        newest_generation, newest = logs[-1]
+        head = HeadWindow(start, start + self._block_ms, newest_generation)
+        records = [record for _, path in logs for record in replay(path)]
         if records:
             ids = np.concatenate([r[0] for r in records])
             timestamps = np.concatenate([r[1] for r in records])
             values = np.concatenate([r[2] for r in records])
             keys = head.keys(ids, timestamps)
             order = np.argsort(keys, kind="stable")
-            head.insert(keys[order], values[order])
+            keys, values = keys[order], values[order]
+            # Generations of one window may hold the same sample; the oldest copy counts.
+            first = np.ones(keys.shape[0], dtype=bool)
+            first[1:] = keys[1:] != keys[:-1]
+            head.insert(keys[first], values[first])
             self._index.note_times(ids, timestamps)
-        self._open[start] = _OpenWindow(head, WindowWal(path, self._config.wal_fsync))
+        self._open[start] = _OpenWindow(
+            head,
+            WindowWal(newest, self._config.wal_fsync),
+            [path for _, path in logs[:-1]],
+        )
         return head.samples
 
     def _load_metadata(self) -> None:
@@ -359,8 +373,13 @@ class EmbeddedStorage:
         """Which keys are stored (in the open window, or in a block of the same window)."""
         found = np.zeros(keys.shape[0], dtype=bool)
         values = np.full(keys.shape[0], np.nan)
+        heads = [h for h in self._closing if h.start_ms == head.start_ms]
         if head_is_open:
-            found, values = head.lookup(keys)
+            heads.append(head)
+        for candidate in heads:
+            hit, stored = candidate.lookup(keys)
+            values[hit & ~found] = stored[hit & ~found]
+            found |= hit
         closed = [b for b in self._blocks[_RAW] if b.meta.window_start == head.start_ms]
         if closed and not found.all():
             ids, timestamps = head.split_keys(keys[~found])
@@ -558,7 +577,7 @@ class EmbeddedStorage:
         if raw.ids.shape[0] == 0:
             with self._write_lock:
                 self._closing.remove(head)
-            window.wal.remove()
+            _discard_logs(window)
             return
         written: dict[str, Block] = {}
         for resolution in (*RESOLUTIONS, _RAW):  # raw last: its rename commits the window
@@ -573,7 +592,9 @@ class EmbeddedStorage:
                 samples=int(data.ids.shape[0]),
                 series=int(np.unique(data.ids).shape[0]),
                 generation=head.generation,
-                source_wals=(window.wal.path.name,) if resolution == _RAW else (),
+                source_wals=(window.wal.path.name, *(p.name for p in window.replayed_wals))
+                if resolution == _RAW
+                else (),
                 replaces=tuple(b.name for b in replaced),
             )
             path = write_block(self._dir / "blocks" / resolution, meta, data, self._index.labels)
@@ -587,7 +608,7 @@ class EmbeddedStorage:
                 for b in old:
                     b.delete()
             self._closing.remove(head)
-        window.wal.remove()
+        _discard_logs(window)
 
     def _apply_retention(self, now: int) -> None:
         keep_for = {
@@ -611,6 +632,13 @@ class EmbeddedStorage:
                 window.wal.close()
             self._open.clear()
             self._series_log.close()
+
+
+def _discard_logs(window: _OpenWindow) -> None:
+    """Remove a closed window's logs: its samples are in a block now (or there were none)."""
+    window.wal.remove()
+    for path in window.replayed_wals:
+        path.unlink(missing_ok=True)
 
 
 def _raw_of(head: HeadWindow, run: Run) -> BlockData:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -329,3 +330,29 @@ def test_a_retry_of_samples_already_in_a_block_counts_as_duplicate(store: Embedd
     labels = {"__name__": "requests_total", "instance": "host-1", "job": "api"}
     conflict = store.append(batch((labels, start, 99.0)))
     assert conflict.accepted == 0 and "duplicate sample" in conflict.rejected[0].reason
+
+
+def test_a_window_with_logs_of_two_generations_is_replayed_whole(tmp_path: Path) -> None:
+    """The server stopped while closing a window into which late samples had already arrived."""
+    start = NOW - 6 * HOUR
+    storage = EmbeddedStorage(tmp_path, StorageConfig())
+    storage.append(grid(2, 4, start))
+    [first_log] = list((tmp_path / "wal").glob("*.wal"))
+    saved = first_log.read_bytes()
+    storage.maintain(NOW)  # writes the block and removes the first log
+    storage.append(grid(2, 6, start))  # a retry plus two later samples: a second generation
+    # As if the block had never been written and the first log were still there:
+    for block in (tmp_path / "blocks").glob("*/*"):
+        shutil.rmtree(block)
+    first_log.write_bytes(saved)
+    assert len(list((tmp_path / "wal").glob("*.wal"))) == 2
+    reopened = EmbeddedStorage(tmp_path, StorageConfig())
+    try:
+        stored = select_all(reopened)
+        assert stored["host-1"][0].tolist() == [start + k * 15_000 for k in range(6)]
+        assert stored["host-1"][1].tolist() == [1000.0 + k for k in range(6)]
+        reopened.maintain(NOW)
+        assert not list((tmp_path / "wal").glob("*.wal"))
+        assert select_all(reopened)["host-0"][1].tolist() == [float(k) for k in range(6)]
+    finally:
+        reopened.close()
