@@ -98,10 +98,10 @@ class SeriesIndex:
         return names
 
     def values_of(self, name: str, ids: Int64Array) -> set[str]:
-        found: set[str] = set()
-        for value, posting in self._postings.get(name, {}).items():
-            if np.intersect1d(ids, np.asarray(posting, dtype=np.int64)).size:
-                found.add(value)
+        if ids.shape[0] == len(self.labels):
+            return set(self._postings.get(name, {}))
+        found = {get(self.labels[series_id], name) for series_id in ids.tolist()}
+        found.discard("")
         return found
 
     def in_time_range(self, ids: Int64Array, start_ms: int, end_ms: int) -> Int64Array:
