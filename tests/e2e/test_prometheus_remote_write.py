@@ -86,11 +86,14 @@ remote_write:
 
         def scraped_enough() -> bool:
             try:
-                result = httpx.get(
+                response = httpx.get(
                     f"{prometheus_api}/query", params={"query": "count_over_time(up[1m])"}
-                ).json()
+                )
             except httpx.TransportError:
                 return False
+            if response.status_code != 200:  # "Service Unavailable" while it starts
+                return False
+            result = response.json()
             values = [float(r["value"][1]) for r in result.get("data", {}).get("result", [])]
             return len(values) == 2 and min(values) >= 6
 
