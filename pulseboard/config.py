@@ -88,6 +88,19 @@ class LimitsConfig(_Section):
     max_series_per_project: int = 1_000_000
 
 
+class QueryConfig(_Section):
+    # How far back an instant vector selector looks for the latest sample (Prometheus' default).
+    lookback: timedelta = Field(default=timedelta(minutes=5), gt=timedelta(0))
+    # Samples one query may hold in memory at once; above it the query fails with 422.
+    max_samples: int = Field(default=50_000_000, gt=0)
+    # The longest a query may run; a request's own `timeout` can only shorten it.
+    timeout: timedelta = Field(default=timedelta(minutes=2), gt=timedelta(0))
+    # Identical queries within this window are answered from memory; 0s turns the cache off.
+    cache_ttl: timedelta = Field(default=timedelta(seconds=5), ge=timedelta(0))
+    # A range query may ask for at most this many steps (Prometheus: 11,000).
+    max_points_per_series: int = Field(default=11_000, gt=0)
+
+
 class StaticConfig(_Section):
     targets: list[str]
     labels: dict[str, str] = Field(default_factory=dict)
@@ -129,6 +142,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./data")
     storage: StorageConfig = Field(default_factory=StorageConfig)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
+    query: QueryConfig = Field(default_factory=QueryConfig)
     scrape_configs: list[ScrapeConfig] = Field(default_factory=list)
     demo: DemoConfig = Field(default_factory=DemoConfig)
 

@@ -17,6 +17,9 @@ from pulseboard import __version__
 from pulseboard.config import Settings
 from pulseboard.ingest.pipeline import Ingester
 from pulseboard.ingest.scrape import ScrapeManager
+from pulseboard.promql.api import QueryEngine
+from pulseboard.promql.cache import CachedEngine
+from pulseboard.promql.engine import Engine
 from pulseboard.storage.embedded import EmbeddedStorage
 from pulseboard.storage.protocol import UNRESTRICTED, Scope
 from pulseboard.telemetry import Telemetry
@@ -43,6 +46,7 @@ class Pulseboard:
         self.scrape_manager = ScrapeManager(
             settings.scrape_configs, self.ingester, body_size_limit=settings.limits.max_body_bytes
         )
+        self.engine = build_engine(settings, self.storage)
         self.services: list[Service] = [self.scrape_manager]
         if settings.demo.enabled:
             from pulseboard.demo.workload import DemoWorkload
@@ -77,13 +81,26 @@ class Pulseboard:
             self.storage.close()
 
 
+def build_engine(settings: Settings, storage: EmbeddedStorage) -> QueryEngine:
+    """The one query engine every consumer uses, behind the result cache (unless its TTL is 0)."""
+    config = settings.query
+    engine = Engine(
+        storage,
+        lookback_ms=round(config.lookback.total_seconds() * 1000),
+        max_samples=config.max_samples,
+        default_timeout_s=config.timeout.total_seconds(),
+    )
+    ttl_s = config.cache_ttl.total_seconds()
+    return CachedEngine(engine, ttl_s) if ttl_s > 0 else engine
+
+
 def scope_of(request: Request) -> Scope:
     """The data a request may touch. Everything, until authentication assigns projects."""
     return UNRESTRICTED
 
 
 def create_app(pulseboard: Pulseboard) -> FastAPI:
-    from pulseboard.api import envelope, ingest, prom_metadata, system, targets
+    from pulseboard.api import envelope, ingest, prom_metadata, query, system, targets
 
     app = FastAPI(
         title="Pulseboard",
@@ -94,7 +111,7 @@ def create_app(pulseboard: Pulseboard) -> FastAPI:
     app.state.pulseboard = pulseboard
     app.add_exception_handler(envelope.APIError, envelope.api_error_handler)
     app.add_exception_handler(RequestValidationError, envelope.validation_error_handler)
-    for module in (ingest, prom_metadata, system, targets):
+    for module in (ingest, prom_metadata, query, system, targets):
         app.include_router(module.router)
 
     @app.middleware("http")

@@ -1,0 +1,1 @@
+"""PromQL functions, grouped by what they consume: range vectors, instant vectors, labels."""

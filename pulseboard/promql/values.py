@@ -1,0 +1,109 @@
+"""The evaluator's internal values: whole step grids, never one step at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from pulseboard.model.labels import METRIC_NAME, Labels
+from pulseboard.model.samples import Float64Array, Int64Array
+
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass
+class Steps:
+    """An instant vector at every step: series x steps values with a presence mask.
+
+    A separate mask is needed because NaN is a legal sample value.
+    """
+
+    labels: list[Labels]
+    values: Float64Array  # shape (series, steps)
+    present: BoolArray  # shape (series, steps)
+    # Per series: the metric name is to be dropped. Prometheus removes it only at the end, so
+    # label_replace/label_join and `by (__name__)` still see it (delayed name removal).
+    drop: BoolArray | None = None
+
+    def flags(self) -> BoolArray:
+        return np.zeros(len(self.labels), np.bool_) if self.drop is None else self.drop
+
+    def marked(self, values: Float64Array, present: BoolArray) -> Steps:
+        """The same series, new samples, metric name now to be dropped."""
+        return Steps(self.labels, values, present, np.ones(len(self.labels), np.bool_))
+
+    @classmethod
+    def empty(cls, steps: int) -> Steps:
+        return cls([], np.empty((0, steps), np.float64), np.zeros((0, steps), np.bool_))
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def take(self, rows: npt.NDArray[np.intp] | list[int]) -> Steps:
+        index = np.asarray(rows, dtype=np.intp)
+        drop = None if self.drop is None else self.drop[index]
+        return Steps([self.labels[i] for i in index], self.values[index], self.present[index], drop)
+
+    def compact(self) -> Steps:
+        """Drop series that have no sample at any step."""
+        keep = np.flatnonzero(self.present.any(axis=1))
+        return self if len(keep) == len(self.labels) else self.take(keep)
+
+
+@dataclass
+class ScalarSteps:
+    values: Float64Array  # shape (steps,)
+
+
+@dataclass
+class StringValue:
+    value: str
+
+
+@dataclass
+class RangeData:
+    """A range vector at every step: the samples of each series plus per-step windows.
+
+    Series i owns `timestamps[offsets[i]:offsets[i+1]]`; at step k its window is the slice
+    `lo[i, k]:hi[i, k]` of the concatenated arrays. `window_end` / `range_ms` are what
+    extrapolating functions (rate, increase, delta) need.
+    """
+
+    labels: list[Labels]
+    offsets: Int64Array
+    timestamps: Int64Array
+    values: Float64Array
+    lo: Int64Array  # shape (series, steps)
+    hi: Int64Array  # shape (series, steps)
+    window_end: Int64Array  # shape (steps,): the inclusive right edge of every window
+    range_ms: int
+    step_ts: Int64Array  # shape (steps,): the evaluation step's own time
+    drop: BoolArray | None = None  # as in Steps (set by subqueries)
+
+
+Value = Steps | ScalarSteps | StringValue | RangeData
+
+
+def any_rows(mask: BoolArray) -> BoolArray:
+    return np.asarray(np.any(mask, axis=1), dtype=np.bool_)
+
+
+def any_columns(mask: BoolArray) -> BoolArray:
+    return np.asarray(np.any(mask, axis=0), dtype=np.bool_)
+
+
+def drop_name(labels: Labels) -> Labels:
+    return tuple(pair for pair in labels if pair[0] != METRIC_NAME)
+
+
+def apply_drops(vector: Steps) -> Steps:
+    """Remove the metric name where it was marked to be dropped (at the end of evaluation)."""
+    if vector.drop is None or not vector.drop.any():
+        return Steps(vector.labels, vector.values, vector.present)
+    labels = [
+        drop_name(item) if flag else item
+        for item, flag in zip(vector.labels, vector.drop.tolist(), strict=True)
+    ]
+    return Steps(labels, vector.values, vector.present)

@@ -1,0 +1,105 @@
+"""Per-series, per-step window bounds over concatenated sample arrays, and window gathering."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from pulseboard.model.samples import Float64Array, Int64Array
+from pulseboard.promql.values import BoolArray
+
+# Cells (windows x longest window) gathered at once: bounds memory on long ranges.
+_GATHER_CELLS = 4_000_000
+
+
+def series_ids(offsets: Int64Array) -> Int64Array:
+    return np.repeat(np.arange(len(offsets) - 1, dtype=np.int64), np.diff(offsets))
+
+
+def bounds(
+    offsets: Int64Array, timestamps: Int64Array, after: Int64Array, upto: Int64Array
+) -> tuple[Int64Array, Int64Array]:
+    """lo/hi (series x steps) so that each window holds the samples with after < t <= upto."""
+    n_series = len(offsets) - 1
+    steps = len(upto)
+    if n_series == 0 or steps == 0 or len(timestamps) == 0:
+        empty = np.broadcast_to(offsets[:-1, None], (n_series, steps)).astype(np.int64)
+        return empty, empty.copy()
+    return _search(offsets, timestamps, after), _search(offsets, timestamps, upto)
+
+
+# Corrections tried after the interpolated guess before falling back to bisection.
+_MAX_STEPS = 6
+
+
+def _search(offsets: Int64Array, timestamps: Int64Array, times: Int64Array) -> Int64Array:
+    """Per cell, the first index of its series with timestamp > time.
+
+    Scrapes are nearly regular, so interpolating between a series' first and last timestamp
+    lands within a sample or two of the answer: a few vectorised corrections over the
+    series x steps cells finish the job, whatever the number of samples. Cells still moving
+    after that (irregular series) are bisected.
+    """
+    start = offsets[:-1, None]
+    end = offsets[1:, None]
+    last = len(timestamps) - 1
+    lengths = end - start
+    first_t = timestamps[np.minimum(start, last)]
+    last_t = timestamps[np.maximum(np.minimum(end - 1, last), 0)]
+    span = np.maximum(last_t - first_t, 1)
+    query = times[None, :]
+    guess = np.floor((query - first_t) / span * (lengths - 1)) + 1
+    pos: Int64Array = start + np.clip(np.nan_to_num(guess), 0, lengths).astype(np.int64)
+    for _ in range(_MAX_STEPS):
+        left = (pos > start) & (timestamps[np.clip(pos - 1, 0, last)] > query)
+        right = (pos < end) & (timestamps[np.minimum(pos, last)] <= query)
+        if not (left.any() or right.any()):
+            return pos
+        pos = pos - left.astype(np.int64) + right.astype(np.int64)
+    unsettled = (pos > start) & (timestamps[np.clip(pos - 1, 0, last)] > query)
+    unsettled |= (pos < end) & (timestamps[np.minimum(pos, last)] <= query)
+    rows, columns = np.nonzero(unsettled)
+    pos[rows, columns] = _bisect_cells(offsets, timestamps, rows, times[columns])
+    return pos
+
+
+def _bisect_cells(
+    offsets: Int64Array, timestamps: Int64Array, rows: Int64Array, times: Int64Array
+) -> Int64Array:
+    lo = offsets[rows].copy()
+    hi = offsets[rows + 1].copy()
+    last = len(timestamps) - 1
+    while True:
+        active = lo < hi
+        if not active.any():
+            return lo
+        mid = (lo + hi) >> 1
+        right = timestamps[np.minimum(mid, last)] <= times
+        lo = np.where(active & right, mid + 1, lo)
+        hi = np.where(active & ~right, mid, hi)
+
+
+def gather(
+    values: Float64Array, lo: Int64Array, hi: Int64Array
+) -> Iterator[tuple[slice, Float64Array, BoolArray]]:
+    """Yield (flat window slice, windows x width values, validity mask) in memory-bounded chunks.
+
+    Windows are the flattened (series, step) cells; padding cells hold NaN and are masked out.
+    """
+    flat_lo = lo.reshape(-1)
+    flat_hi = hi.reshape(-1)
+    total = len(flat_lo)
+    lengths = flat_hi - flat_lo
+    width = int(lengths.max()) if total else 0
+    chunk = max(1, _GATHER_CELLS // max(width, 1))
+    columns = np.arange(max(width, 1), dtype=np.int64)[None, :]
+    for start in range(0, total, chunk):
+        part = slice(start, min(total, start + chunk))
+        index = flat_lo[part, None] + columns
+        mask = columns < lengths[part, None]
+        if len(values):
+            gathered = values[np.minimum(index, len(values) - 1)]
+        else:
+            gathered = np.zeros(index.shape, np.float64)
+        yield part, np.where(mask, gathered, np.nan), mask
