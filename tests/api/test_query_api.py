@@ -8,7 +8,6 @@ engine (and is skipped while `pulseboard.promql.engine` is not there).
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import math
 import re
 import threading
@@ -39,11 +38,6 @@ from pulseboard.promql.api import (
 )
 from pulseboard.server import Pulseboard, create_app
 from pulseboard.storage.protocol import UNRESTRICTED, Scope
-
-HAVE_ENGINE = importlib.util.find_spec("pulseboard.promql.engine") is not None
-needs_engine = pytest.mark.skipif(
-    not HAVE_ENGINE, reason="pulseboard.promql.engine is not there yet (written in parallel)"
-)
 
 T0 = 1_700_000_000_000  # ms
 
@@ -605,7 +599,6 @@ def loaded(client: TestClient) -> TestClient:
     return client
 
 
-@needs_engine
 def test_real_instant_and_range_queries(loaded: TestClient) -> None:
     at = DATA_START_S + 600
     body = loaded.get(
@@ -637,7 +630,6 @@ def test_real_instant_and_range_queries(loaded: TestClient) -> None:
     assert body["data"] == {"resultType": "scalar", "result": [at, "+Inf"]}
 
 
-@needs_engine
 def test_real_format_query(client: TestClient) -> None:
     response = client.get("/api/v1/format_query", params={"query": "sum(rate(up[5m]))by(job)"})
     assert response.status_code == 200, response.text
@@ -646,7 +638,6 @@ def test_real_format_query(client: TestClient) -> None:
     assert error_of(response, 400, "bad_data").startswith('invalid parameter "query": ')
 
 
-@needs_engine
 @pytest.mark.parametrize(
     "query",
     [
@@ -666,7 +657,6 @@ def test_real_bad_queries(loaded: TestClient, query: str) -> None:
         assert error_of(response, 400, "bad_data").startswith('invalid parameter "query": ')
 
 
-@needs_engine
 def test_real_too_many_samples(make_client: Callable[..., TestClient]) -> None:
     client = make_client(query={"max_samples": 10})
     text = "".join(f'm{{i="{i}"}} {i} {DATA_START_S * 1000}\n' for i in range(50))
@@ -676,7 +666,6 @@ def test_real_too_many_samples(make_client: Callable[..., TestClient]) -> None:
     assert "too many samples" in message
 
 
-@needs_engine
 def test_real_query_past_its_timeout(loaded: TestClient) -> None:
     # Millions of subquery steps: far more work than a 10 ms deadline allows.
     response = loaded.get(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import threading
 import time
 from collections.abc import Callable
@@ -260,10 +259,6 @@ def test_waiters_run_the_query_themselves_when_the_leader_fails(inner: CountingE
     assert inner.calls == 2
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("pulseboard.promql.engine") is None,
-    reason="pulseboard.promql.engine is not there yet (written in parallel)",
-)
 def test_the_servers_engine_is_cached_and_keeps_tenants_apart(
     make_client: Callable[..., TestClient],
 ) -> None:

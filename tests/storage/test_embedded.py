@@ -250,7 +250,7 @@ def test_closed_windows_become_blocks_and_reads_span_both(store: EmbeddedStorage
 def test_late_samples_for_a_closed_window_are_merged_not_duplicated(
     store: EmbeddedStorage, tmp_path: Path
 ) -> None:
-    start = NOW - 6 * HOUR
+    start = NOW - NOW % (2 * HOUR) - 6 * HOUR + 60_000  # all within one block window
     store.append(grid(2, 40, start))
     store.maintain(NOW)
     late = grid(2, 41, start)  # the same 40 again (a retry) plus one new sample
