@@ -78,6 +78,9 @@ class StorageConfig(_Section):
     # fsync the write-ahead log before acknowledging (power-loss safety); without it a write is
     # in the operating system's cache before it is acknowledged, which survives a killed process.
     wal_fsync: bool = False
+    # Compress complete 5-minute segments of the head (about 4 bytes a sample instead of 16);
+    # reads of the head then decompress the chunks they touch.
+    head_compression: bool = True
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
     maintenance_interval: timedelta = Field(default=timedelta(seconds=30), gt=timedelta(0))
 

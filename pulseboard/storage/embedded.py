@@ -141,7 +141,7 @@ class EmbeddedStorage:
     def _replay_window(self, start: int, logs: list[tuple[int, Path]]) -> int:
         """Rebuild one window's head from its logs (oldest generation first)."""
         newest_generation, newest = logs[-1]
-        head = HeadWindow(start, start + self._block_ms, newest_generation)
+        head = self._new_head(start, newest_generation)
         records = [record for _, path in logs for record in replay(path)]
         if records:
             ids = np.concatenate([r[0] for r in records])
@@ -161,6 +161,11 @@ class EmbeddedStorage:
             [path for _, path in logs[:-1]],
         )
         return head.samples
+
+    def _new_head(self, start: int, generation: int) -> HeadWindow:
+        return HeadWindow(
+            start, start + self._block_ms, generation, compress=self._config.head_compression
+        )
 
     def _load_metadata(self) -> None:
         path = self._dir / "metadata.json"
@@ -320,7 +325,7 @@ class EmbeddedStorage:
         result: AppendResult,
     ) -> None:
         window = self._open.get(start)
-        head = window.head if window else HeadWindow(start, start + self._block_ms, 0)
+        head = window.head if window else self._new_head(start, 0)
         keys = head.keys(ids, timestamps)
         order = np.argsort(keys, kind="stable")
         keys, values, ids, timestamps = keys[order], values[order], ids[order], timestamps[order]
