@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import math
 import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import numpy as np
+
+from tests.processes import wait_until_ready
 
 INTERVAL_MS = 15_000
 BUCKETS = ("0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1.0", "2.5", "5.0", "10.0")
@@ -288,18 +289,8 @@ def start_prometheus(storage_dir: Path, port: int, log: Path) -> subprocess.Pope
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"prometheus exited with {process.returncode}: {log.read_text()}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/-/ready", timeout=1).status_code == 200:
-                return process
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    process.kill()
-    raise RuntimeError(f"prometheus did not become ready: {log.read_text()}")
+    wait_until_ready(process, f"http://127.0.0.1:{port}/-/ready", "prometheus", log.read_text, 120)
+    return process
 
 
 def stop_process(process: subprocess.Popen[bytes]) -> None:

@@ -6,17 +6,16 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from pulseboard.config import Settings
 from pulseboard.server import Pulseboard, create_app
+from tests.processes import wait_until_ready
 
 
 def free_port() -> int:
@@ -84,18 +83,8 @@ def start_server(
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
     server = ServerProcess(f"http://127.0.0.1:{port}", data_dir, process, log_path)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}:\n{server.log()}")
-        try:
-            if httpx.get(f"{server.url}/-/ready", timeout=1).status_code == 200:
-                return server
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"server did not become ready:\n{server.log()}")
+    wait_until_ready(process, f"{server.url}/-/ready", "server", server.log)
+    return server
 
 
 def stop_server(server: ServerProcess) -> None:
