@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 from pulseboard.model.labels import Labels
 from pulseboard.model.samples import Float64Array, Int64Array
 from pulseboard.storage.files import fsync_dir, tree_size
-from pulseboard.storage.ranges import gather_ranges
+from pulseboard.storage.ranges import gather_ranges, interleave_by_series
 
 ROW_GROUP_ROWS = 65_536
 _DATA = "data.parquet"
@@ -202,3 +202,34 @@ def sort_block_data(parts: list[BlockData]) -> BlockData:
         name: np.concatenate([p.columns[name] for p in parts])[order][keep] for name in columns
     }
     return BlockData(ids[keep], timestamps[keep], merged)
+
+
+def merge_windows(parts: list[tuple[int, BlockData]]) -> BlockData:
+    """Rows of several block windows (keyed by window start) in (series, time) order.
+
+    Parts of one window may overlap (a late generation and its older block): those are sorted
+    and deduplicated together. Distinct windows never overlap in time, so they are interleaved
+    in linear time instead of sorted.
+    """
+    by_window: dict[int, list[BlockData]] = {}
+    for start, data in parts:
+        if data.ids.shape[0]:
+            by_window.setdefault(start, []).append(data)
+    if not by_window:
+        return empty_block_data(tuple(parts[0][1].columns) if parts else ())
+    windows = [
+        group[0] if len(group) == 1 else sort_block_data(group)
+        for _, group in sorted(by_window.items())
+    ]
+    if len(windows) == 1:
+        return windows[0]
+    total, places = interleave_by_series([window.ids for window in windows])
+    ids = np.empty(total, dtype=np.int64)
+    timestamps = np.empty(total, dtype=np.int64)
+    columns = {name: np.empty(total, dtype=np.float64) for name in windows[0].columns}
+    for window, destination in zip(windows, places, strict=True):
+        ids[destination] = window.ids
+        timestamps[destination] = window.timestamps
+        for name, column in columns.items():
+            column[destination] = window.columns[name]
+    return BlockData(ids, timestamps, columns)

@@ -36,6 +36,7 @@ from pulseboard.storage.blocks import (
     BlockData,
     BlockMeta,
     empty_block_data,
+    merge_windows,
     sort_block_data,
     write_block,
 )
@@ -468,26 +469,29 @@ class EmbeddedStorage:
         with self._write_lock:
             heads = [w.head for w in self._open.values()] + list(self._closing)
             blocks = list(self._blocks[resolution])
-        parts = []
+        parts: list[tuple[int, BlockData]] = []
         for head in heads:
             if head.start_ms <= end_ms and head.end_ms > start_ms:
                 raw = _raw_of(head, head.select(ids, start_ms, end_ms))
                 # Buckets still in the head are rolled up on the fly, so recent ones are there.
-                parts.append(
-                    raw if resolution == _RAW else compute_rollup(raw, RESOLUTIONS[resolution])
-                )
+                rolled = raw if resolution == _RAW else compute_rollup(raw, RESOLUTIONS[resolution])
+                parts.append((head.start_ms, rolled))
         for block in blocks:
             if block.overlaps(start_ms, end_ms):
                 try:
-                    parts.append(block.read(ids, start_ms, end_ms, columns))
+                    data = block.read(ids, start_ms, end_ms, columns)
                 except FileNotFoundError:
                     continue  # removed by retention during this read
-        return sort_block_data(parts) if parts else empty_block_data(columns)
+                parts.append((block.meta.window_start, data))
+        return merge_windows(parts) if parts else empty_block_data(columns)
 
     def _group(self, ids: Int64Array) -> tuple[list[Labels], Int64Array]:
-        unique, starts = np.unique(ids, return_index=True)
-        offsets = np.append(starts, ids.shape[0]).astype(np.int64)
-        return [self._index.labels[i] for i in unique.tolist()], offsets
+        """Labels and row offsets of each series in rows sorted by series."""
+        starts = np.flatnonzero(np.diff(ids)) + 1
+        offsets = np.concatenate(([0], starts, [ids.shape[0]])).astype(np.int64)
+        if ids.shape[0] == 0:
+            offsets = np.zeros(1, dtype=np.int64)
+        return [self._index.labels[i] for i in ids[offsets[:-1]].tolist()], offsets
 
     def series(
         self,

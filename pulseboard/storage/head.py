@@ -24,7 +24,7 @@ import numpy as np
 
 from pulseboard.model.samples import Float64Array, Int64Array
 from pulseboard.storage.chunks import CHUNK_SAMPLES, VALUE_CODEC, FrozenRun, ValueCodec
-from pulseboard.storage.ranges import keys_in_ranges
+from pulseboard.storage.ranges import interleave_by_series, keys_in_ranges
 from pulseboard.storage.runs import Run, add_run, empty_run, lookup_run, merge_runs
 
 __all__ = ["FREEZE_SLACK_MS", "LATE_MIN", "SEGMENT_MS", "HeadWindow", "Run"]
@@ -188,32 +188,16 @@ class HeadWindow:
 
 
 def _merge_segments(parts: list[Run]) -> Run:
-    """One sorted run from the sorted runs of consecutive segments, oldest first.
-
-    For any one series, the samples of a segment all precede those of the next: each sample's
-    place is the count of samples of lower series, plus those of its series in earlier segments,
-    plus its rank in its own run. Linear, unlike a sort.
-    """
+    """One sorted run from the sorted runs of consecutive segments, oldest first."""
     parts = [part for part in parts if len(part)]
     if len(parts) <= 1:
         return parts[0] if parts else empty_run()
-    size = max(int(part.keys[-1] >> _OFFSET_BITS) for part in parts) + 1
-    total = np.zeros(size, dtype=np.int64)
-    for part in parts:
-        total += np.bincount(part.keys >> _OFFSET_BITS, minlength=size)
-    # Where each series' samples begin, moved on as each segment's samples are placed.
-    place = np.cumsum(total) - total
-    keys = np.empty(int(total.sum()), dtype=np.int64)
-    values = np.empty(keys.shape[0], dtype=np.float64)
-    for part in parts:
-        series = part.keys >> _OFFSET_BITS
-        counts = np.bincount(series, minlength=size)
-        first_in_part = np.cumsum(counts) - counts
-        destination = np.arange(series.shape[0], dtype=np.int64)
-        destination += (place - first_in_part)[series]
+    total, places = interleave_by_series([part.keys >> _OFFSET_BITS for part in parts])
+    keys = np.empty(total, dtype=np.int64)
+    values = np.empty(total, dtype=np.float64)
+    for part, destination in zip(parts, places, strict=True):
         keys[destination] = part.keys
         values[destination] = part.values
-        place += counts
     return Run(keys, values)
 
 

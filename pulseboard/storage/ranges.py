@@ -24,3 +24,26 @@ def keys_in_ranges(sorted_keys: Int64Array, lo_keys: Int64Array, hi_keys: Int64A
     starts = np.searchsorted(sorted_keys, lo_keys, side="left").astype(np.int64)
     ends = np.searchsorted(sorted_keys, hi_keys, side="right").astype(np.int64)
     return gather_ranges(starts, ends)
+
+
+def interleave_by_series(parts: list[Int64Array]) -> tuple[int, list[Int64Array]]:
+    """Where the rows of several parts go when concatenated in (series, time) order.
+
+    Each part lists the series id of its rows, sorted; for any one series, the rows of a part
+    all precede those of the next part (parts of consecutive time spans, oldest first). Each row's
+    place is the count of rows of lower series, plus those of its series in earlier parts, plus
+    its rank in its own part. Linear, unlike a sort. Returns the total and each part's places.
+    """
+    size = max((int(ids[-1]) for ids in parts if ids.shape[0]), default=-1) + 1
+    counts = [np.bincount(ids, minlength=size) for ids in parts]
+    total = np.sum(counts, axis=0, dtype=np.int64) if counts else np.zeros(0, np.int64)
+    # Where each series' rows begin, moved on as each part's rows are placed.
+    place = np.cumsum(total) - total
+    places = []
+    for ids, count in zip(parts, counts, strict=True):
+        first_in_part = np.cumsum(count) - count
+        destination = np.arange(ids.shape[0], dtype=np.int64)
+        destination += (place - first_in_part)[ids]
+        places.append(destination)
+        place += count
+    return int(total.sum()), places
