@@ -33,6 +33,11 @@ class StorageCollector(Collector):
                 stats.disk_bytes,
             ),
             ("pulseboard_storage_wal_size_bytes", "Bytes of write-ahead log.", stats.wal_bytes),
+            (
+                "pulseboard_storage_block_cache_bytes",
+                "Bytes of decoded block data kept for the next read.",
+                stats.block_cache_bytes,
+            ),
         ):
             yield GaugeMetricFamily(name, help_text, value=value)
 

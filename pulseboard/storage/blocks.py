@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 
 from pulseboard.model.labels import Labels
 from pulseboard.model.samples import Float64Array, Int64Array
+from pulseboard.storage.block_cache import DecodedGroupCache
 from pulseboard.storage.files import fsync_dir, tree_size
 from pulseboard.storage.ranges import gather_ranges, interleave_by_series
 
@@ -107,8 +108,9 @@ def write_block(parent: Path, meta: BlockMeta, data: BlockData, labels: list[Lab
 class Block:
     """A closed block, its small index held in memory, its data read on demand."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, cache: DecodedGroupCache | None = None) -> None:
         self.path = path
+        self._cache = cache
         raw: dict[str, Any] = json.loads((path / _META).read_text())
         raw["source_wals"] = tuple(raw.get("source_wals", ()))
         raw["replaces"] = tuple(raw.get("replaces", ()))
@@ -165,19 +167,35 @@ class Block:
         assert self._group_starts is not None
         group_of_row = np.searchsorted(self._group_starts, rows, side="right") - 1
         groups = np.unique(group_of_row)
-        table = self._file.read_row_groups(groups.tolist(), columns=list(columns))
+        decoded = [self._decoded_group(int(group)) for group in groups.tolist()]
+        if len(decoded) == 1:
+            arrays = decoded[0]
+        else:
+            arrays = {name: np.concatenate([group[name] for group in decoded]) for name in columns}
         # Rows of the groups read, renumbered from 0 in the order they were read.
         sizes = self._group_starts[groups + 1] - self._group_starts[groups]
         local_base = np.cumsum(sizes) - sizes
         slot = np.searchsorted(groups, group_of_row)
         local = rows - self._group_starts[group_of_row] + local_base[slot]
-        return {name: table.column(name).to_numpy()[local] for name in columns}
+        return {name: arrays[name][local] for name in columns}
+
+    def _decoded_group(self, group: int) -> dict[str, np.ndarray]:
+        def load() -> dict[str, np.ndarray]:
+            assert self._file is not None
+            table = self._file.read_row_group(group)
+            return {name: table.column(name).to_numpy() for name in table.column_names}
+
+        if self._cache is None:
+            return load()
+        return self._cache.get((str(self.path), group), load)
 
     def read_all(self, columns: tuple[str, ...]) -> BlockData:
         return self.read(self.ids, self.meta.min_time, self.meta.max_time, columns)
 
     def delete(self) -> None:
         self._file = None
+        if self._cache is not None:
+            self._cache.forget(str(self.path))
         shutil.rmtree(self.path, ignore_errors=True)
 
 

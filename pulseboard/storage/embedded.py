@@ -31,6 +31,7 @@ from pulseboard.model.samples import (
     RawLabels,
     SampleBatch,
 )
+from pulseboard.storage.block_cache import DecodedGroupCache
 from pulseboard.storage.blocks import (
     Block,
     BlockData,
@@ -94,6 +95,7 @@ class EmbeddedStorage:
         self._closing: list[HeadWindow] = []  # windows being written to blocks, still readable
         self._blocks: dict[str, list[Block]] = {_RAW: [], **{r: [] for r in RESOLUTIONS}}
         self._metadata: dict[str, MetricMetadata] = {}
+        self._block_cache = DecodedGroupCache(config.block_cache_bytes)
         for folder in ("wal", *(f"blocks/{r}" for r in self._blocks)):
             (data_dir / folder).mkdir(parents=True, exist_ok=True)
         self._series_log = SeriesLog(data_dir / "series.log", config.wal_fsync)
@@ -132,7 +134,11 @@ class EmbeddedStorage:
     def _load_blocks(self, folder: Path) -> list[Block]:
         for leftover in folder.glob(".tmp-*"):
             shutil.rmtree(leftover, ignore_errors=True)
-        blocks = [Block(path) for path in sorted(folder.iterdir()) if not path.name.startswith(".")]
+        blocks = [
+            Block(path, self._block_cache)
+            for path in sorted(folder.iterdir())
+            if not path.name.startswith(".")
+        ]
         superseded = {name for block in blocks for name in block.meta.replaces}
         for block in blocks:
             if block.name in superseded:
@@ -554,6 +560,7 @@ class EmbeddedStorage:
             blocks=block_count,
             disk_bytes=tree_size(self._dir),
             wal_bytes=tree_size(self._dir / "wal"),
+            block_cache_bytes=self._block_cache.size_bytes,
         )
 
     # ----------------------------------------------------------------------------- maintenance
@@ -607,7 +614,7 @@ class EmbeddedStorage:
                 replaces=tuple(b.name for b in replaced),
             )
             path = write_block(self._dir / "blocks" / resolution, meta, data, self._index.labels)
-            written[resolution] = Block(path)
+            written[resolution] = Block(path, self._block_cache)
         with self._write_lock:
             for resolution, block in written.items():
                 old = [b for b in self._blocks[resolution] if b.name in block.meta.replaces]

@@ -118,6 +118,7 @@ class StorageStats:
     blocks: int
     disk_bytes: int
     wal_bytes: int
+    block_cache_bytes: int = 0
 
 
 class Storage(Protocol):
