@@ -78,7 +78,7 @@ def main() -> None:
                 imports += timed_posts(url, [text], {"Content-Type": "text/plain"}, args.series)
         finally:
             stop_server(server)
-    reference, _ = append_throughput(args.series, args.requests)
+    reference = append_throughput(args.series, args.requests)["compressed"]["median"]
 
     body_kib = statistics.median(len(b) for b in bodies) / 1024
     print(f"{args.series} series, one sample each per request, {args.requests} requests")

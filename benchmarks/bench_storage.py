@@ -6,10 +6,10 @@ head reads.
 Prints medians. Goals (issue #2): >= 500k samples/s ingest on one core, <= 4 bytes/sample on disk,
 <= 4 KiB resident per active series; restart in seconds with 10M samples stored.
 
-Append, memory, reads and restart are measured for the compressed head (values with zstd, the
-default, and with lz4) and, as the reference in the same run, the same head with compression off
-(storage.head_compression: false). Memory is measured in a fresh process per head, so that one
-measurement's freed memory does not hide in the next one's; reads alternate between the heads.
+Append, memory, reads and restart are measured for the compressed head (the default) and, as the
+reference in the same run, the same head with compression off (storage.head_compression: false).
+Memory is measured in a fresh process per head, so that one measurement's freed memory does not
+hide in the next one's; reads alternate between the heads.
 """
 
 from __future__ import annotations
@@ -36,22 +36,20 @@ from benchmarks.data import ScrapeSimulator
 from pulseboard.allocator import fix_mmap_threshold
 from pulseboard.config import StorageConfig
 from pulseboard.model.matchers import parse_selector
-from pulseboard.storage import embedded
 from pulseboard.storage.embedded import EmbeddedStorage
 from pulseboard.storage.head import HeadWindow
 
 STEP_MS = 15_000
 WINDOW_MS = 7_200_000
+# The head as configured by storage.head_compression: true (the default) and false.
 HEADS: dict[str, Callable[[int, int, int], HeadWindow]] = {
-    "compressed": HeadWindow,  # values zstd (the default)
-    "compressed-lz4": functools.partial(HeadWindow, value_codec="lz4"),
-    "plain": functools.partial(HeadWindow, compress=False),  # storage.head_compression: false
+    "compressed": HeadWindow,
+    "plain": functools.partial(HeadWindow, compress=False),
 }
 
 
-def use_head(name: str) -> None:
-    """Make the embedded store build its head windows with the named implementation."""
-    embedded.HeadWindow = HEADS[name]  # type: ignore[attr-defined,assignment]
+def config_for(head: str) -> StorageConfig:
+    return StorageConfig(head_compression=head == "compressed")
 
 
 def append_throughput(series: int, scrapes: int) -> dict[str, dict[str, float]]:
@@ -66,9 +64,7 @@ def append_throughput(series: int, scrapes: int) -> dict[str, dict[str, float]]:
     with tempfile.TemporaryDirectory() as directory:
         stores = {}
         for head in HEADS:
-            use_head(head)
-            stores[head] = EmbeddedStorage(Path(directory) / head, StorageConfig())
-        use_head("compressed")
+            stores[head] = EmbeddedStorage(Path(directory) / head, config_for(head))
         timings: dict[str, list[float]] = {head: [] for head in HEADS}
         for batch in batches:
             for head, storage in stores.items():
@@ -88,12 +84,12 @@ def append_throughput(series: int, scrapes: int) -> dict[str, dict[str, float]]:
     }
 
 
-def disk_and_memory(series: int, hours: int) -> dict[str, float]:
+def disk_and_memory(series: int, hours: int, head: str) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as directory:
         gc.collect()
         process = psutil.Process()
         rss_before = process.memory_info().rss
-        storage = EmbeddedStorage(Path(directory), StorageConfig())
+        storage = EmbeddedStorage(Path(directory), config_for(head))
         simulator = ScrapeSimulator(series)
         points = hours * 3600_000 // STEP_MS
         start = (int(time.time() * 1000) - points * STEP_MS - 60_000) // WINDOW_MS * WINDOW_MS
@@ -223,12 +219,10 @@ def restart_time(series: int, samples: int) -> dict[str, float]:
             script = (
                 "import time;"
                 "from pathlib import Path;"
-                "from pulseboard.config import StorageConfig;"
                 "from pulseboard.storage.embedded import EmbeddedStorage;"
-                "from benchmarks.bench_storage import use_head;"
-                f"use_head({head!r});"
+                "from benchmarks.bench_storage import config_for;"
                 "t=time.perf_counter();"
-                f"s=EmbeddedStorage(Path({directory!r}), StorageConfig());"
+                f"s=EmbeddedStorage(Path({directory!r}), config_for({head!r}));"
                 "print(time.perf_counter()-t)"
             )
             timings = [
@@ -257,8 +251,7 @@ def store_reads(series: int, repeats: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as directory:
         stores = {}
         for head in HEADS:
-            use_head(head)
-            stores[head] = EmbeddedStorage(Path(directory) / head, StorageConfig())
+            stores[head] = EmbeddedStorage(Path(directory) / head, config_for(head))
             simulator = ScrapeSimulator(series)
             for k in range(points):
                 stores[head].append(simulator.batch(start + k * STEP_MS))
@@ -273,7 +266,6 @@ def store_reads(series: int, repeats: int) -> dict[str, float]:
             storage.close()
     figures["series"] = len(found)
     figures["samples"] = found.timestamps.shape[0]
-    use_head("compressed")
     return figures
 
 
@@ -289,8 +281,7 @@ def main() -> None:
     if args.memory_of:
         if args.fixed_mmap_threshold and not fix_mmap_threshold():
             raise SystemExit("mallopt(M_MMAP_THRESHOLD) is not available here")
-        use_head(args.memory_of)
-        print(json.dumps(disk_and_memory(args.series, args.hours)))
+        print(json.dumps(disk_and_memory(args.series, args.hours, args.memory_of)))
         return
 
     appends = append_throughput(args.series, 121)
@@ -330,7 +321,7 @@ def main() -> None:
             f"{figures['rss_index_per_series_kib']:.2f} + "
             f"{figures['rss_samples_per_series_kib']:.2f} KiB samples"
         )
-    for head, jitter in (("compressed", False), ("compressed-lz4", False), ("compressed", True)):
+    for head, jitter in (("compressed", False), ("compressed", True)):
         window, points = filled_head(head, args.series, jitter)
         assert isinstance(window, HeadWindow)
         memory = window.memory()
