@@ -48,10 +48,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def serve(settings: Settings, log_level: str = "info") -> int:
-    from pulseboard.allocator import fix_mmap_threshold
     from pulseboard.server import Pulseboard, create_app
 
-    fix_mmap_threshold()
     pulseboard = Pulseboard(settings)
     app = create_app(pulseboard)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=log_level.lower())
