@@ -66,10 +66,6 @@ def with_label(labels: Labels, name: str, value: str) -> Labels:
     return tuple(sorted(kept))
 
 
-def to_dict(labels: Labels) -> dict[str, str]:
-    return dict(labels)
-
-
 def render(labels: Labels) -> str:
     """Prometheus' text form: name{a="1", b="2"}."""
     return _render(list(labels))

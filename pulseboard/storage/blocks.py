@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 from pulseboard.model.labels import Labels
 from pulseboard.model.samples import Float64Array, Int64Array
 from pulseboard.storage.block_cache import DecodedGroupCache
-from pulseboard.storage.files import fsync_dir, tree_size
+from pulseboard.storage.files import fsync_dir
 from pulseboard.storage.ranges import gather_ranges, interleave_by_series
 
 ROW_GROUP_ROWS = 65_536
@@ -127,9 +127,6 @@ class Block:
     @property
     def name(self) -> str:
         return self.path.name
-
-    def size_bytes(self) -> int:
-        return tree_size(self.path)
 
     def overlaps(self, start_ms: int, end_ms: int) -> bool:
         return self.meta.min_time <= end_ms and self.meta.max_time >= start_ms
