@@ -36,11 +36,12 @@ async def _ingest(
         scope = scope_of(request)
         # One trip to a worker thread: decoding and storing are both CPU work off the event loop.
         result = await to_thread.run_sync(lambda: app.ingester.store(decode(body), source, scope))
-    except (IngestError, InvalidSeriesError) as exc:
-        app.ingester.refused(source)
-        status = getattr(exc, "status_code", 400)
-        error_type = "bad_data" if status == 400 else "unsupported" if status == 415 else "limit"
-        raise APIError(status, error_type, str(exc)) from exc
+    except IngestError as exc:
+        app.ingester.refused(source)  # refused before the store saw it: counted here
+        error_type = {400: "bad_data", 415: "unsupported"}.get(exc.status_code, "limit")
+        raise APIError(exc.status_code, error_type, str(exc)) from exc
+    except InvalidSeriesError as exc:  # the store counted it
+        raise APIError(400, "bad_data", str(exc)) from exc
     except LimitExceededError as exc:
         raise APIError(exc.status_code, "limit", str(exc)) from exc
     if result.rejected:

@@ -249,3 +249,39 @@ def test_invalid_json_samples_name_the_field(
     assert response.status_code == 400
     assert fragment in response.json()["error"]
     assert stored_count(client) == 0
+
+
+def failed_requests(client: TestClient, source: str) -> float:
+    for line in client.get("/metrics").text.splitlines():
+        if line.startswith(f'pulseboard_ingest_failed_requests_total{{source="{source}"}}'):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"garbage",  # refused while decoding
+        encode_remote_write([((("__name__", "bad-name"),), [(1.0, NOW)])]),  # by the store
+    ],
+)
+def test_a_refused_request_is_counted_once(client: TestClient, body: bytes) -> None:
+    assert write(client, body).status_code == 400
+    assert failed_requests(client, "remote_write") == 1.0
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [
+        ("/api/v1/import/prometheus", "application/json"),
+        ("/api/v1/import/json", "text/plain"),
+        ("/api/v1/otlp/v1/metrics", "text/plain"),
+    ],
+)
+def test_every_ingest_endpoint_refuses_a_wrong_content_type(
+    client: TestClient, path: str, content_type: str
+) -> None:
+    response = client.post(path, content=b"x 1\n", headers={"Content-Type": content_type})
+    assert response.status_code == 415
+    assert response.json()["errorType"] == "unsupported"
+    assert stored_count(client) == 0
