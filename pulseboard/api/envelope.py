@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+
+T = TypeVar("T")
 
 
 class PromJSONResponse(Response):
@@ -29,6 +31,13 @@ class APIError(Exception):
 
 def bad_data(message: str) -> APIError:
     return APIError(400, "bad_data", message)
+
+
+def truncated(items: list[T], most: int | None) -> tuple[list[T], list[str]]:
+    """The first `most` items, and Prometheus' warning when that dropped some."""
+    if most is None or len(items) <= most:
+        return items, []
+    return items[:most], ["results truncated due to limit"]
 
 
 def success(data: Any, warnings: list[str] | None = None) -> PromJSONResponse:

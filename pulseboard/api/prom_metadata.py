@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import platform
-from typing import Any
 
 from anyio import to_thread
 from fastapi import APIRouter, Request, Response
 
 from pulseboard import __version__
-from pulseboard.api.envelope import bad_data, success
+from pulseboard.api.envelope import bad_data, success, truncated
 from pulseboard.api.params import limit, params, selectors, time_range
 from pulseboard.model.labels import LABEL_NAME_RE
 from pulseboard.server import Pulseboard, scope_of
 
 router = APIRouter()
-
-
-def _warn_truncated(items: list[Any], most: int | None) -> tuple[list[Any], list[str] | None]:
-    if most is None or len(items) <= most:
-        return items, None
-    return items[:most], ["results truncated due to limit"]
 
 
 @router.api_route("/api/v1/series", methods=["GET", "POST"])
@@ -32,7 +25,7 @@ async def series(request: Request) -> Response:
         raise bad_data("no match[] parameter provided")
     start, end = time_range(values)
     found = await to_thread.run_sync(app.storage.series, matchers, start, end, scope_of(request))
-    items, warnings = _warn_truncated([dict(labels) for labels in found], limit(values))
+    items, warnings = truncated([dict(labels) for labels in found], limit(values))
     return success(items, warnings)
 
 
@@ -44,7 +37,7 @@ async def labels(request: Request) -> Response:
     names = await to_thread.run_sync(
         app.storage.label_names, selectors(values), start, end, scope_of(request)
     )
-    items, warnings = _warn_truncated(names, limit(values))
+    items, warnings = truncated(names, limit(values))
     return success(items, warnings)
 
 
@@ -58,7 +51,7 @@ async def label_values(name: str, request: Request) -> Response:
     found = await to_thread.run_sync(
         app.storage.label_values, name, selectors(values), start, end, scope_of(request)
     )
-    items, warnings = _warn_truncated(found, limit(values))
+    items, warnings = truncated(found, limit(values))
     return success(items, warnings)
 
 

@@ -22,7 +22,7 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from pulseboard.api.query import encode_result, format_timestamp, format_value
+from pulseboard.api.prom_encoding import encode_result, format_timestamp, format_value
 from pulseboard.config import Settings
 from pulseboard.promql.api import (
     InstantSample,
