@@ -6,11 +6,12 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from pulseboard.config import StorageConfig
 from pulseboard.model.samples import BatchBuilder
-from pulseboard.promql.api import PromQLError
+from pulseboard.promql.api import Matrix, PromQLError, Scalar, String, Vector
 from pulseboard.promql.engine import Engine
 from pulseboard.storage.embedded import EmbeddedStorage
 
@@ -92,8 +93,14 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
 
 @pytest.mark.parametrize("query", VALID)
 def test_valid_queries_answer(engine: Engine, query: str) -> None:
-    engine.instant(query, 20 * 60_000)
-    engine.range(query, 0, 29 * 60_000, 60_000)
+    instant = engine.instant(query, 20 * 60_000).value
+    assert isinstance(instant, Vector | Scalar | String | Matrix)
+    ranged = engine.range(query, 0, 29 * 60_000, 60_000).value
+    assert isinstance(ranged, Matrix)
+    assert all(s.timestamps.shape == s.values.shape for s in ranged.series)
+    # A range result only has points on the step grid of the query.
+    assert all(np.all(s.timestamps % 60_000 == 0) for s in ranged.series)
+    assert all(np.all((s.timestamps >= 0) & (s.timestamps <= 29 * 60_000)) for s in ranged.series)
 
 
 @pytest.mark.parametrize("query", INVALID)
