@@ -81,7 +81,8 @@ class StorageConfig(_Section):
     # Compress complete 5-minute segments of the head (about 4 bytes a sample instead of 16);
     # reads of the head then decompress the chunks they touch.
     head_compression: bool = True
-    # Decoded row groups of closed blocks kept in memory for the next read (0 turns it off).
+    # Decoded row groups of closed blocks and decoded chunks of the compressed head, kept in
+    # memory for the next read (0 turns it off).
     block_cache_bytes: int = Field(default=256 * 1024 * 1024, ge=0)
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
     maintenance_interval: timedelta = Field(default=timedelta(seconds=30), gt=timedelta(0))

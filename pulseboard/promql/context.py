@@ -22,6 +22,7 @@ class EvalContext:
     max_samples: int
     deadline: float  # time.monotonic() value
     default_subquery_step_ms: int = 60_000
+    batch_samples: int = 1_000_000  # what a selector reads per group of series
     query: str = ""
     loaded_samples: int = 0
     warnings: list[str] = field(default_factory=list)

@@ -46,6 +46,7 @@ class Engine:
         max_samples: int = 50_000_000,
         default_timeout_s: float = 120.0,
         default_subquery_step_ms: int = 60_000,
+        batch_samples: int = 1_000_000,
     ) -> None:
         self._storage = storage
         self._lookback_ms = lookback_ms
@@ -53,6 +54,8 @@ class Engine:
         self._default_timeout_s = default_timeout_s
         # A subquery without a step (`x[5m:]`) uses Prometheus' default evaluation interval.
         self._subquery_step_ms = default_subquery_step_ms
+        # Selectors stream their series in groups of about this many samples (memory bound).
+        self._batch_samples = batch_samples
 
     def instant(
         self, query: str, time_ms: int, scope: Scope = UNRESTRICTED, timeout_s: float | None = None
@@ -105,6 +108,7 @@ class Engine:
             max_samples=self._max_samples,
             deadline=time.monotonic() + timeout,
             default_subquery_step_ms=self._subquery_step_ms,
+            batch_samples=self._batch_samples,
             query=query,
         )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import promql_parser as pp
 
@@ -15,7 +17,7 @@ from pulseboard.promql.selectors import (
     at_ms,
     duration_ms,
     instant_vector,
-    range_vector,
+    range_vectors,
     windows_over,
 )
 from pulseboard.promql.values import RangeData, ScalarSteps, Steps, StringValue, Value
@@ -46,7 +48,7 @@ class Evaluator:
         if isinstance(node, pp.VectorSelector):
             return instant_vector(self.ctx, node, ts)
         if isinstance(node, pp.MatrixSelector):
-            return range_vector(self.ctx, node.vector_selector, duration_ms(node.range), ts)
+            return RangeData.concat(list(self.ranges(node, ts)))
         if isinstance(node, pp.SubqueryExpr):
             return self.subquery(node, ts)
         if isinstance(node, pp.Call):
@@ -80,6 +82,16 @@ class Evaluator:
         if not isinstance(value, RangeData):
             raise QueryExecutionError(f"expected range vector, got {type(value).__name__}")
         return value
+
+    def ranges(self, node: object, ts: Int64Array) -> Iterator[RangeData]:
+        """A range vector in groups of series (a selector's are streamed from storage)."""
+        while isinstance(node, pp.ParenExpr):
+            node = node.expr
+        if isinstance(node, pp.MatrixSelector):
+            range_ms = duration_ms(node.range)
+            yield from range_vectors(self.ctx, node.vector_selector, range_ms, ts)
+        else:
+            yield self.range(node, ts)
 
     def _negate(self, value: Value) -> Value:
         if isinstance(value, ScalarSteps):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -69,18 +71,33 @@ def effective_times(
     return base - duration_ms(offset)
 
 
-def _select(ctx: EvalContext, vs: pp.VectorSelector, start: int, end: int, steps: int) -> SeriesSet:
+def _batches(
+    ctx: EvalContext, vs: pp.VectorSelector, start: int, end: int, steps: int
+) -> Iterator[SeriesSet]:
+    """The selector's series in groups of whole series, so few samples are held at once."""
     ctx.check_deadline()
     matchers = to_matchers(vs)
-    # The same selector over the same range twice in one query (`x > 5 and x`) reads once.
+    # The same selector over the same range twice in one query (`x > 5 and x`) reads once
+    # when it fits in one group; larger selections are streamed, not kept.
     key = (tuple(str(m) for m in matchers), start, end)
-    found = ctx.selected.get(key)
-    if found is None:
-        found = ctx.storage.select(matchers, start, end, ctx.scope)
-        ctx.account(len(found.timestamps))
-        ctx.selected[key] = found
-    ctx.check_grid(len(found), steps)
-    return found
+    kept = ctx.selected.get(key)
+    if kept is not None:
+        yield kept
+        return
+    groups = ctx.storage.select_batches(
+        matchers, start, end, ctx.scope, batch_samples=ctx.batch_samples
+    )
+    series = 0
+    first = next(groups, SeriesSet.empty())
+    following = next(groups, None)
+    if following is None:
+        ctx.selected[key] = first
+    for group in itertools.chain([first], [] if following is None else [following], groups):
+        ctx.account(len(group.timestamps))
+        series += len(group)
+        ctx.check_grid(series, steps)
+        ctx.check_deadline()
+        yield group
 
 
 def instant_vector(
@@ -94,9 +111,14 @@ def instant_vector(
     if len(times) == 0:
         return Steps.empty(0)
     # Prometheus 3: the lookback window is left-open, (t - lookback, t].
-    data = _select(ctx, vs, int(times.min()) - ctx.lookback_ms + 1, int(times.max()), len(ts))
+    start = int(times.min()) - ctx.lookback_ms + 1
+    groups = _batches(ctx, vs, start, int(times.max()), len(ts))
+    return Steps.concat([_newest(ctx, data, times, sample_times) for data in groups], len(ts))
+
+
+def _newest(ctx: EvalContext, data: SeriesSet, times: Int64Array, sample_times: bool) -> Steps:
     if len(data) == 0:
-        return Steps.empty(len(ts))
+        return Steps.empty(len(times))
     _, hi = bounds(data.offsets, data.timestamps, times, times)
     last = hi - 1
     has = last >= data.offsets[:-1, None]
@@ -112,15 +134,17 @@ def instant_vector(
     return Steps(list(data.labels), values, has).compact()
 
 
-def range_vector(
+def range_vectors(
     ctx: EvalContext,
     vs: pp.VectorSelector,
     range_ms: int,
     ts: Int64Array,
-) -> RangeData:
+) -> Iterator[RangeData]:
+    """A matrix selector's windows at every step, a group of series at a time."""
     times = effective_times(ctx, ts, vs.offset, vs.at)
-    data = _select(ctx, vs, int(times.min()) - range_ms + 1, int(times.max()), len(ts))
-    return windows_over(data, times, range_ms, ts)
+    start = int(times.min()) - range_ms + 1
+    for data in _batches(ctx, vs, start, int(times.max()), len(ts)):
+        yield windows_over(data, times, range_ms, ts)
 
 
 def windows_over(

@@ -38,6 +38,23 @@ class Steps:
     def empty(cls, steps: int) -> Steps:
         return cls([], np.empty((0, steps), np.float64), np.zeros((0, steps), np.bool_))
 
+    @classmethod
+    def concat(cls, parts: list[Steps], steps: int) -> Steps:
+        """The series of several vectors over the same steps, one after the other."""
+        if len(parts) == 1:
+            return parts[0]
+        if not parts:
+            return cls.empty(steps)
+        drop = None
+        if any(part.drop is not None for part in parts):
+            drop = np.concatenate([part.flags() for part in parts])
+        return cls(
+            [item for part in parts for item in part.labels],
+            np.concatenate([part.values for part in parts]),
+            np.concatenate([part.present for part in parts]),
+            drop,
+        )
+
     def __len__(self) -> int:
         return len(self.labels)
 
@@ -81,6 +98,33 @@ class RangeData:
     range_ms: int
     step_ts: Int64Array  # shape (steps,): the evaluation step's own time
     drop: BoolArray | None = None  # as in Steps (set by subqueries)
+
+    @classmethod
+    def concat(cls, parts: list[RangeData]) -> RangeData:
+        """The series of several range vectors over the same windows, one after the other."""
+        if len(parts) == 1:
+            return parts[0]
+        base = np.cumsum([0] + [len(part.timestamps) for part in parts[:-1]])
+        drop = None
+        if any(part.drop is not None for part in parts):
+            drop = np.concatenate(
+                [np.zeros(len(p.labels), np.bool_) if p.drop is None else p.drop for p in parts]
+            )
+        first = parts[0]
+        return cls(
+            labels=[item for part in parts for item in part.labels],
+            offsets=np.concatenate(
+                [[0]] + [part.offsets[1:] + shift for part, shift in zip(parts, base, strict=True)]
+            ).astype(np.int64),
+            timestamps=np.concatenate([part.timestamps for part in parts]),
+            values=np.concatenate([part.values for part in parts]),
+            lo=np.concatenate([part.lo + shift for part, shift in zip(parts, base, strict=True)]),
+            hi=np.concatenate([part.hi + shift for part, shift in zip(parts, base, strict=True)]),
+            window_end=first.window_end,
+            range_ms=first.range_ms,
+            step_ts=first.step_ts,
+            drop=drop,
+        )
 
 
 Value = Steps | ScalarSteps | StringValue | RangeData

@@ -1,8 +1,10 @@
-"""Decoded row groups of closed blocks, kept for the next read (dashboards re-read the same hours).
+"""Decoded data kept for the next read (dashboards re-read the same hours): row groups of closed
+blocks and chunks of the head's compressed segments.
 
-Decompressing and decoding Parquet dominates a block read; panels refreshing every few seconds read
-the same row groups again and again. Entries are immutable arrays (blocks are written once), so
-a cached group is never stale; the least recently used go first once the byte budget is spent.
+Decompressing and decoding dominates a read; panels refreshing every few seconds read the same
+row groups and chunks again and again. Entries are immutable arrays (blocks are written once, a
+frozen head run is replaced, never changed, and names its chunks uniquely), so a cached group is
+never stale; the least recently used go first once the byte budget is spent.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Callable
 import numpy as np
 
 Group = dict[str, np.ndarray]
-GroupKey = tuple[str, int]  # (block directory, row group)
+GroupKey = tuple[str, int]  # (block directory, row group) or (head window, run and chunk)
 
 
 class DecodedGroupCache:
@@ -45,10 +47,10 @@ class DecodedGroupCache:
                 self._bytes -= sum(array.nbytes for array in evicted.values())
         return group
 
-    def forget(self, block: str) -> None:
-        """Drop a deleted block's groups (its directory name may be reused by a later block)."""
+    def forget(self, owner: str) -> None:
+        """Drop the groups of a deleted block or closed head window (its name may be reused)."""
         with self._lock:
-            for key in [key for key in self._groups if key[0] == block]:
+            for key in [key for key in self._groups if key[0] == owner]:
                 self._bytes -= sum(array.nbytes for array in self._groups.pop(key).values())
 
     @property

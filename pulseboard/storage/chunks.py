@@ -12,13 +12,15 @@ and two compressed frames:
   the sign/exponent and high mantissa bytes, which change little, sit together; a zstd frame by
   default (~4.0 bytes a sample on the benchmark's data), or an LZ4 block (~4.5, decoded ~2.7x
   faster).
-All key frames come first in one buffer, then all value frames, so one allocation holds a run and
-consecutive chunks decompress with one call (zstd decodes concatenated frames as one).
+All frames sit in one buffer, so one allocation holds a run. Reads decode whole chunks, through the
+decoded-data cache when one is given: dashboards re-read the same recent minutes every few seconds,
+and decompressing them again each time would dominate narrow queries.
 Bit patterns are kept exactly (staleness-marker NaNs included).
 """
 
 from __future__ import annotations
 
+import itertools
 import mmap
 from typing import Literal
 
@@ -27,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from pulseboard.model.samples import Float64Array, Int64Array
+from pulseboard.storage.block_cache import DecodedGroupCache
 from pulseboard.storage.ranges import keys_in_ranges
 from pulseboard.storage.runs import Run, empty_run
 
@@ -37,6 +40,10 @@ VALUE_CODEC: ValueCodec = "zstd"
 _LEVEL = 1  # zstd level: 3 saves ~1% more at ~20% more compression time; reads are the same
 _BYTES = 8
 _OWN_MAPPING = 64 * 1024
+# A run's chunks are cached as (owner, run serial << _CHUNK_BITS | chunk): a run is never changed,
+# only replaced, so a serial names its chunks for good.
+_RUN_SERIAL = itertools.count()
+_CHUNK_BITS = 24
 
 Uint8Array = npt.NDArray[np.uint8]
 BoolArray = npt.NDArray[np.bool_]
@@ -47,8 +54,11 @@ class FrozenRun:
 
     __slots__ = (
         "_blob",
+        "_cache",
         "_key_frames",
         "_lz4_values",
+        "_owner",
+        "_serial",
         "_value_frames",
         "first_keys",
         "last_keys",
@@ -60,9 +70,18 @@ class FrozenRun:
     starts: Int64Array  # sample index where each chunk begins, plus the total at the end
 
     def __init__(
-        self, run: Run, chunk_samples: int = CHUNK_SAMPLES, value_codec: ValueCodec = VALUE_CODEC
+        self,
+        run: Run,
+        chunk_samples: int = CHUNK_SAMPLES,
+        value_codec: ValueCodec = VALUE_CODEC,
+        cache: DecodedGroupCache | None = None,
+        cache_owner: str = "",
     ) -> None:
+        """`cache_owner` names the run's chunks in `cache`; forgetting the owner drops them."""
         self._lz4_values = value_codec == "lz4"
+        self._cache = cache
+        self._owner = cache_owner
+        self._serial = next(_RUN_SERIAL) << _CHUNK_BITS
         count = len(run)
         self.starts = np.append(np.arange(0, count, chunk_samples), count).astype(np.int64)
         self.first_keys = run.keys[self.starts[:-1]].copy()
@@ -114,10 +133,10 @@ class FrozenRun:
         hit = reaching > passed
         parts = []
         for first, last in _spans(hit):
-            keys = self._keys(first, last)
+            keys, values = self._span(first, last)
             positions = keys_in_ranges(keys, lo_keys, hi_keys)
             if positions.shape[0]:
-                parts.append(Run(keys[positions], self._values(first, last, positions)))
+                parts.append(Run(keys[positions], values[positions]))
         return _concatenate(parts)
 
     def lookup(self, keys: Int64Array) -> tuple[BoolArray, Float64Array]:
@@ -132,91 +151,59 @@ class FrozenRun:
         hit = np.zeros(self.first_keys.shape[0], dtype=bool)
         hit[chunk[inside]] = True
         for first, last in _spans(hit):
-            stored = self._keys(first, last)
+            stored, stored_values = self._span(first, last)
             wanted = np.flatnonzero(inside & (chunk >= first) & (chunk < last))
             position = np.minimum(np.searchsorted(stored, keys[wanted]), stored.shape[0] - 1)
             match = stored[position] == keys[wanted]
             found[wanted[match]] = True
-            values[wanted[match]] = self._values(first, last, position[match])
+            values[wanted[match]] = stored_values[position[match]]
         return found, values
 
     def everything(self) -> Run:
+        """Every sample, decoded without the cache (a whole run is read to be written elsewhere)."""
         if len(self) == 0:
             return empty_run()
-        chunks = self.first_keys.shape[0]
-        keys = self._keys(0, chunks)
-        return Run(keys, self._values(0, chunks, None))
+        chunks = [self._decode(chunk) for chunk in range(self.first_keys.shape[0])]
+        return Run(*_joined(chunks))
 
     # ------------------------------------------------------------------------------ decoding
 
-    def _keys(self, first: int, last: int) -> Int64Array:
-        """Keys of chunks first..last-1, decoded."""
-        deltas = np.empty(int(self.starts[last] - self.starts[first]), dtype=np.int64)
-        _decompress(
-            self._blob[self._key_frames[first] : self._key_frames[last]], deltas.view(np.uint8)
-        )
+    def _span(self, first: int, last: int) -> tuple[Int64Array, Float64Array]:
+        """Keys and values of chunks first..last-1 (new arrays: cached chunks stay untouched)."""
+        return _joined([self._chunk(chunk) for chunk in range(first, last)])
+
+    def _chunk(self, chunk: int) -> dict[str, np.ndarray]:
+        if self._cache is None:
+            return self._decode(chunk)
+        return self._cache.get((self._owner, self._serial | chunk), lambda: self._decode(chunk))
+
+    def _decode(self, chunk: int) -> dict[str, np.ndarray]:
+        count = int(self.starts[chunk + 1] - self.starts[chunk])
+        deltas = np.empty(count, dtype=np.int64)
+        key_frame = self._blob[self._key_frames[chunk] : self._key_frames[chunk + 1]]
+        _decompress(key_frame, deltas.view(np.uint8))
         keys: Int64Array = np.cumsum(deltas, out=deltas)
-        if first > 0:
-            keys += self.last_keys[first - 1]
-        return keys
-
-    def _values(self, first: int, last: int, positions: Int64Array | None) -> Float64Array:
-        """Values of chunks first..last-1 at `positions` (relative to chunk `first`), or all."""
-        count = int(self.starts[last] - self.starts[first])
+        if chunk > 0:
+            keys += self.last_keys[chunk - 1]
         planes = np.empty(count * _BYTES, dtype=np.uint8)
+        value_frame = self._blob[self._value_frames[chunk] : self._value_frames[chunk + 1]]
         if self._lz4_values:
-            self._lz4_blocks(self._value_frames, first, last, planes)
+            # LZ4 blocks carry no framing: the size is checked here.
+            written = cramjam.lz4.decompress_block_into(value_frame.data, planes.data)
+            if written != planes.shape[0]:
+                raise ValueError(f"corrupt head chunk: {written} bytes, {planes.shape[0]} expected")
         else:
-            frames = self._blob[self._value_frames[first] : self._value_frames[last]]
-            _decompress(frames, planes)
-        starts = self.starts[first : last + 1] - self.starts[first]
-        sizes = np.diff(starts)
-        if positions is None:
-            return _unshuffle(planes, sizes)
-        if 4 * positions.shape[0] > count:
-            # Reordering every byte is cheaper than picking out most of them one by one.
-            picked: Float64Array = _unshuffle(planes, sizes)[positions]
-            return picked
-        # Sample p of chunk c (which begins at s_c and holds n_c samples) has its byte b at
-        # 8 * s_c + b * n_c + (p - s_c).
-        chunk = np.searchsorted(starts, positions, side="right") - 1
-        index = 7 * starts[chunk] + positions
-        step = sizes[chunk]
-        chosen = np.empty((positions.shape[0], _BYTES), dtype=np.uint8)
-        for byte in range(_BYTES):
-            chosen[:, byte] = planes[index]
-            index += step
-        return chosen.view(np.float64).reshape(-1)
-
-    def _lz4_blocks(self, frames: Int64Array, first: int, last: int, into: Uint8Array) -> None:
-        """Decode the LZ4 blocks of chunks first..last-1 (8 bytes a sample) into `into`.
-
-        LZ4 blocks carry no framing: one call each."""
-        bounds = frames[first : last + 1].tolist()
-        ends = ((self.starts[first + 1 : last + 1] - self.starts[first]) * _BYTES).tolist()
-        begin = 0
-        for chunk, end in enumerate(ends):
-            frame = self._blob[bounds[chunk] : bounds[chunk + 1]]
-            written = cramjam.lz4.decompress_block_into(frame.data, into[begin:end].data)
-            if written != end - begin:
-                raise ValueError(f"corrupt head chunk: {written} bytes, {end - begin} expected")
-            begin = end
+            _decompress(value_frame, planes)
+        values = np.empty(count, dtype=np.float64)
+        values.view(np.uint8).reshape(count, _BYTES)[...] = planes.reshape(_BYTES, count).T
+        return {"keys": keys, "values": values}
 
 
-def _unshuffle(planes: Uint8Array, sizes: Int64Array) -> Float64Array:
-    """All values of consecutive chunks of the given sizes (all but the last one equal)."""
-    count = int(sizes.sum())
-    values = np.empty(count, dtype=np.float64)
-    whole = sizes.shape[0] if sizes[-1] == sizes[0] else sizes.shape[0] - 1
-    size = int(sizes[0])
-    if whole:
-        grouped = planes[: whole * size * _BYTES].reshape(whole, _BYTES, size).transpose(0, 2, 1)
-        values[: whole * size].view(np.uint8).reshape(whole, size, _BYTES)[...] = grouped
-    if whole < sizes.shape[0]:
-        tail = int(sizes[-1])
-        block = planes[whole * size * _BYTES :].reshape(_BYTES, tail).T
-        values[whole * size :].view(np.uint8).reshape(tail, _BYTES)[...] = block
-    return values
+def _joined(chunks: list[dict[str, np.ndarray]]) -> tuple[Int64Array, Float64Array]:
+    return (
+        np.concatenate([chunk["keys"] for chunk in chunks]),
+        np.concatenate([chunk["values"] for chunk in chunks]),
+    )
 
 
 def _long_lived(data: bytes) -> Uint8Array:

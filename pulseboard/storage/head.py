@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pulseboard.model.samples import Float64Array, Int64Array
+from pulseboard.storage.block_cache import DecodedGroupCache
 from pulseboard.storage.chunks import CHUNK_SAMPLES, VALUE_CODEC, FrozenRun, ValueCodec
 from pulseboard.storage.ranges import interleave_by_series, keys_in_ranges
 from pulseboard.storage.runs import Run, add_run, empty_run, lookup_run, merge_runs
@@ -71,6 +72,7 @@ class HeadWindow:
         late_min: int = LATE_MIN,
         value_codec: ValueCodec = VALUE_CODEC,
         compress: bool = True,
+        cache: DecodedGroupCache | None = None,
     ) -> None:
         if end_ms - start_ms > _OFFSET_MASK:
             raise ValueError("block windows longer than 49 days are not supported")
@@ -86,6 +88,8 @@ class HeadWindow:
         self._late_min = late_min
         self._value_codec: ValueCodec = value_codec
         self._compress = compress
+        self._cache = cache  # decoded chunks of frozen segments, shared with the blocks
+        self._cache_owner = f"head-{start_ms}-{generation}-{id(self)}"
         self._segments: dict[int, _Segment] = {}  # replaced on every insert, never changed
         self._sealed = 0  # segments below this index are complete: frozen when they hold samples
         self._newest = -1  # the newest offset inserted
@@ -152,7 +156,10 @@ class HeadWindow:
 
     def _freeze(self, segment: _Segment) -> _Segment:
         merged = merge_runs(*segment.everything())
-        return _Segment(FrozenRun(merged, self._chunk_samples, self._value_codec), ())
+        frozen = FrozenRun(
+            merged, self._chunk_samples, self._value_codec, self._cache, self._cache_owner
+        )
+        return _Segment(frozen, ())
 
     def select(self, ids: Int64Array, start_ms: int, end_ms: int) -> Run:
         """Samples of the given series with start_ms <= t <= end_ms, sorted by key."""
@@ -178,6 +185,11 @@ class HeadWindow:
         return _merge_segments(
             [merge_runs(*segments[index].everything()) for index in sorted(segments)]
         )
+
+    def release(self) -> None:
+        """Drop this window's decoded chunks from the shared cache (the window is closed)."""
+        if self._cache is not None:
+            self._cache.forget(self._cache_owner)
 
     def memory(self) -> dict[str, int]:
         """Bytes held by samples: frozen (compressed) and loose (uncompressed runs)."""

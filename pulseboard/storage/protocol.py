@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -131,6 +131,20 @@ class Storage(Protocol):
         self, matchers: Sequence[Matcher], start_ms: int, end_ms: int, scope: Scope = UNRESTRICTED
     ) -> SeriesSet:
         """Every sample with start_ms <= t <= end_ms of every series matching all matchers."""
+        ...
+
+    def select_batches(
+        self,
+        matchers: Sequence[Matcher],
+        start_ms: int,
+        end_ms: int,
+        scope: Scope = UNRESTRICTED,
+        *,
+        batch_samples: int,
+    ) -> Iterator[SeriesSet]:
+        """select(), delivered as consecutive groups of whole series of about batch_samples
+        samples each (every matching series in exactly one group; a group may be empty of
+        samples), so that a caller working series by series never holds them all at once."""
         ...
 
     def select_rollup(

@@ -163,6 +163,9 @@ class _Loaded:
     directory: Path
     storage: EmbeddedStorage
     engine: Any
+    # The same engine streaming every selector one series at a time: grouped reads must not
+    # change any answer.
+    streaming: Any
 
 
 class _Datasets:
@@ -171,9 +174,9 @@ class _Datasets:
     def __init__(self) -> None:
         self.current: _Loaded | None = None
 
-    def engine_for(self, case: pt.TestCase) -> Any:
+    def engines_for(self, case: pt.TestCase) -> tuple[Any, Any]:
         if self.current is not None and self.current.key == case.data_key:
-            return self.current.engine
+            return self.current.engine, self.current.streaming
         self.close()
         directory = Path(tempfile.mkdtemp(prefix="promqltest-"))
         storage = EmbeddedStorage(
@@ -188,8 +191,14 @@ class _Datasets:
             rejected = getattr(result, "rejected", None)
             if rejected:
                 raise AssertionError(f"the store refused test data: {rejected}")
-        self.current = _Loaded(case.data_key, directory, storage, make_engine(storage))
-        return self.current.engine
+        self.current = _Loaded(
+            case.data_key,
+            directory,
+            storage,
+            make_engine(storage),
+            make_engine(storage, batch_samples=1),
+        )
+        return self.current.engine, self.current.streaming
 
     def close(self) -> None:
         if self.current is not None:
@@ -198,7 +207,7 @@ class _Datasets:
             self.current = None
 
 
-def make_engine(storage: EmbeddedStorage) -> Any:
+def make_engine(storage: EmbeddedStorage, **extra: Any) -> Any:
     """The Engine as promqltest configures Prometheus': 5m lookback, 1m default subquery step."""
     assert Engine is not None
     wanted: dict[str, Any] = {
@@ -206,6 +215,7 @@ def make_engine(storage: EmbeddedStorage) -> Any:
         "max_samples": 50_000_000,
         "default_timeout_s": 60.0,
         "default_subquery_step_ms": 60_000,
+        **extra,
     }
     parameters = inspect.signature(Engine).parameters
     return Engine(storage, **{k: v for k, v in wanted.items() if k in parameters})
@@ -404,7 +414,10 @@ def test_promql(case: pt.TestCase, datasets: _Datasets) -> None:
     reason = skip_reason(case)
     if reason:
         pytest.skip(reason)
-    engine = datasets.engine_for(case)
+    engine, streaming = datasets.engines_for(case)
     problem = run_case(case, engine)
     if problem:
         pytest.fail(f"{case.id}: {case.eval.expr}\n{problem}", pytrace=False)
+    problem = run_case(case, streaming)
+    if problem:
+        pytest.fail(f"{case.id} (series streamed one by one): {problem}", pytrace=False)

@@ -219,12 +219,23 @@ class _CountingStorage:
     def __init__(self, inner: EmbeddedStorage) -> None:
         self.inner = inner
         self.calls: list[tuple[int, int]] = []
+        self.groups: list[int] = []
 
-    def select(
-        self, matchers: Sequence[Matcher], start_ms: int, end_ms: int, scope: Scope = UNRESTRICTED
-    ) -> SeriesSet:
+    def select_batches(
+        self,
+        matchers: Sequence[Matcher],
+        start_ms: int,
+        end_ms: int,
+        scope: Scope = UNRESTRICTED,
+        *,
+        batch_samples: int,
+    ) -> Iterator[SeriesSet]:
         self.calls.append((start_ms, end_ms))
-        return self.inner.select(matchers, start_ms, end_ms, scope)
+        for group in self.inner.select_batches(
+            matchers, start_ms, end_ms, scope, batch_samples=batch_samples
+        ):
+            self.groups.append(len(group))
+            yield group
 
 
 def test_one_storage_read_per_selector(storage: EmbeddedStorage) -> None:
@@ -253,3 +264,17 @@ def test_repeated_selector_reads_once(storage: EmbeddedStorage) -> None:
     # At 10m: a is 600 and b is 1200, both above 500.
     assert sorted(s.value for s in result.value.samples) == [600.0, 1200.0]
     assert len(counting.calls) == 1
+
+
+def test_large_selections_are_streamed_in_groups_with_the_same_answer(
+    storage: EmbeddedStorage,
+) -> None:
+    counting = _CountingStorage(storage)
+    # Each series has 21 samples in range: a 25-sample budget reads one series at a time.
+    streamed = Engine(counting, batch_samples=25)  # type: ignore[arg-type]
+    query = "sum by (job) (rate(http_requests_total[5m])) / count(http_requests_total)"
+    got = streamed.range(query, 10 * MINUTE, 20 * MINUTE, MINUTE).value
+    expected = Engine(storage).range(query, 10 * MINUTE, 20 * MINUTE, MINUTE).value
+    assert counting.groups == [1, 1, 1, 1]
+    assert isinstance(got, Matrix) and isinstance(expected, Matrix)
+    assert [s.values.tolist() for s in got.series] == [s.values.tolist() for s in expected.series]

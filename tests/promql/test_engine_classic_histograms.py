@@ -75,6 +75,7 @@ def datasets() -> Iterator[_Datasets]:
 
 @pytest.mark.parametrize("case", CLASSIC, ids=[case.id for case in CLASSIC])
 def test_classic_histogram_case(case: pt.TestCase, datasets: _Datasets) -> None:
-    problem = run_case(case, datasets.engine_for(case))
+    engine, _ = datasets.engines_for(case)
+    problem = run_case(case, engine)
     if problem:
         pytest.fail(f"{case.id}: {case.eval.expr}\n{problem}", pytrace=False)

@@ -71,3 +71,19 @@ def test_retention_forgets_the_groups_of_deleted_blocks(tmp_path: Path) -> None:
     storage.maintain(NOW + 4 * HOUR)
     assert storage.stats().block_cache_bytes == 0
     storage.close()
+
+
+def test_head_chunks_are_cached_and_forgotten_when_their_window_closes(tmp_path: Path) -> None:
+    answers = []
+    for budget in (0, 64 * 1024 * 1024):
+        storage = EmbeddedStorage(tmp_path / str(budget), StorageConfig(block_cache_bytes=budget))
+        storage.append(grid(50, 240, NOW - HOUR))  # the last hour: frozen (compressed) segments
+        for _ in range(2):  # the second read comes from the cache where there is one
+            found = storage.select(parse_selector('requests_total{instance=~"host-2.*"}'), 0, NOW)
+            answers.append((found.labels, found.timestamps.tolist(), found.values.tolist()))
+        assert (storage.stats().block_cache_bytes > 0) == (budget > 0)
+        storage.flush_all()
+        assert storage.stats().block_cache_bytes == 0
+        storage.close()
+    assert all(answer == answers[0] for answer in answers)
+    assert len(answers[0][0]) == 11 and len(answers[0][1]) == 11 * 240

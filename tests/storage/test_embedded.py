@@ -247,6 +247,31 @@ def test_closed_windows_become_blocks_and_reads_span_both(store: EmbeddedStorage
     assert values.tolist() == [4000.0 + k for k in range(6 * 240)]
 
 
+def test_batches_hold_every_series_once_and_about_the_samples_asked(
+    store: EmbeddedStorage,
+) -> None:
+    start = NOW - 6 * HOUR
+    store.append(grid(30, 6 * 240, start))  # six hours at 15 s: half in blocks, half in the head
+    store.maintain(NOW)
+    whole = store.select(parse_selector("requests_total"), start, NOW)
+    groups = list(
+        store.select_batches(parse_selector("requests_total"), start, NOW, batch_samples=3_000)
+    )
+    # The first group is a guess (3 series); the next ones hold 3,000 / 1,440 = 2 series each.
+    assert [len(group) for group in groups] == [3] + [2] * 13 + [1]
+    streamed = {
+        group.series(i)[0]: group.series(i)[1:] for group in groups for i in range(len(group))
+    }
+    assert len(streamed) == 30
+    for i in range(len(whole)):
+        labels, timestamps, values = whole.series(i)
+        assert streamed[labels][0].tolist() == timestamps.tolist()
+        assert streamed[labels][1].tolist() == values.tolist()
+    # Groups follow label order, so each reads neighbouring rows of a block.
+    names = [dict(group.labels[0])["instance"] for group in groups]
+    assert names == sorted(names)
+
+
 def test_late_samples_for_a_closed_window_are_merged_not_duplicated(
     store: EmbeddedStorage, tmp_path: Path
 ) -> None:

@@ -51,11 +51,15 @@ def call(ev: Evaluator, node: pp.Call, ts: Int64Array) -> Value:
         params = [ev.scalar(a, ts) for i, a in enumerate(args) if i != matrix_at]
         if name == "quantile_over_time":
             ev.ctx.check_quantile(params[0].values, name)
-        data = ev.range(args[matrix_at], ts)
-        return apply_range_function(name, data, params, ev.ctx.check_deadline)
+        results = [
+            apply_range_function(name, data, params, ev.ctx.check_deadline)
+            for data in ev.ranges(args[matrix_at], ts)
+        ]
+        return Steps.concat(results, len(ts))
     if name == "absent_over_time":
-        data = ev.range(args[0], ts)
-        has = any_columns(data.hi > data.lo)
+        has = np.zeros(len(ts), np.bool_)
+        for data in ev.ranges(args[0], ts):
+            has |= any_columns(data.hi > data.lo)
         return _absent(~has, labels.absent_labels(_unwrap(args[0])))
     if name == "absent":
         vector = ev.steps(args[0], ts)
