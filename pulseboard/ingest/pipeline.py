@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pulseboard.config import LimitsConfig
+from pulseboard.memory import RELEASER
 from pulseboard.model.samples import SampleBatch
 from pulseboard.storage.protocol import AppendResult, LimitExceededError, Scope, Storage
 from pulseboard.telemetry import Telemetry
@@ -28,6 +29,7 @@ class Ingester:
         except ValueError:
             self._telemetry.failed_requests.labels(source).inc()
             raise
+        RELEASER.note(len(batch))
         self._telemetry.ingested_samples.labels(source).inc(result.accepted)
         self._telemetry.duplicate_samples.labels(source).inc(result.duplicates)
         self._telemetry.rejected_samples.labels(source).inc(result.rejected_count)

@@ -6,6 +6,7 @@ import time
 
 import numpy as np
 
+from pulseboard.memory import RELEASER
 from pulseboard.model.samples import Int64Array
 from pulseboard.promql.api import (
     InstantSample,
@@ -64,6 +65,7 @@ class Engine:
         ctx = self._context(query, scope, time_ms, time_ms, 0, timeout_s)
         ts = np.array([time_ms], np.int64)
         value = Evaluator(ctx).eval(expr, ts)
+        RELEASER.note(ctx.loaded_samples)
         return QueryResult(_instant_result(value, time_ms), list(ctx.warnings))
 
     def range(
@@ -86,6 +88,7 @@ class Engine:
         ctx = self._context(query, scope, start_ms, end_ms, step_ms, timeout_s)
         ts = np.arange(start_ms, end_ms + 1, step_ms, dtype=np.int64)
         value = Evaluator(ctx).eval(expr, ts)
+        RELEASER.note(ctx.loaded_samples)
         return QueryResult(_range_result(value, ts), list(ctx.warnings))
 
     def _context(
