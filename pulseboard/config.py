@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, Field, field_validator, model_validator
@@ -139,6 +139,28 @@ class DemoConfig(_Section):
     backfill: timedelta = Field(default=timedelta(days=7), ge=timedelta(0))
 
 
+class MetaConfig(_Section):
+    # SQLAlchemy URL of the metadata database (dashboards, annotations); None is the SQLite file
+    # <data_dir>/meta.db. Several replicas share one PostgreSQL: postgresql://user@host/db.
+    url: str | None = None
+
+
+class DashboardsConfig(_Section):
+    # Create the built-in dashboards (business overview, operations, LLM cost, service RED,
+    # Pulseboard itself) on first start.
+    templates: bool = True
+    # Grafana-style dashboard provisioning: a provider YAML file, or a folder of them.
+    provisioning: Path | None = None
+    # The persona whose home dashboard, range and refresh the UI opens with.
+    default_persona: Literal["business", "operations"] = "operations"
+
+
+class SelfMonitoringConfig(_Section):
+    # Scrape the server's own /metrics this often (0s: never), for the "Pulseboard itself"
+    # dashboard; the job is named "pulseboard" unless scrape_configs has one of that name.
+    scrape_interval: timedelta = Field(default=timedelta(seconds=15), ge=timedelta(0))
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="PULSEBOARD_", env_nested_delimiter="__", extra="forbid"
@@ -151,6 +173,9 @@ class Settings(BaseSettings):
     query: QueryConfig = Field(default_factory=QueryConfig)
     scrape_configs: list[ScrapeConfig] = Field(default_factory=list)
     demo: DemoConfig = Field(default_factory=DemoConfig)
+    meta: MetaConfig = Field(default_factory=MetaConfig)
+    dashboards: DashboardsConfig = Field(default_factory=DashboardsConfig)
+    self_monitoring: SelfMonitoringConfig = Field(default_factory=SelfMonitoringConfig)
 
     @field_validator("listen")
     @classmethod

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, disable_created_metrics
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    ProcessCollector,
+    disable_created_metrics,
+)
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
@@ -45,6 +51,7 @@ class StorageCollector(Collector):
 class Telemetry:
     def __init__(self, storage: Storage) -> None:
         self.registry = CollectorRegistry()
+        ProcessCollector(registry=self.registry)  # process_* memory, CPU, open files
         self.ingested_samples = Counter(
             "pulseboard_ingested_samples",
             "Samples stored, by ingestion path.",

@@ -30,6 +30,8 @@ def make_client(tmp_path: Path) -> Iterator[callable]:
     clients: list[TestClient] = []
 
     def make(**overrides: object) -> TestClient:
+        # In-process apps listen nowhere: scraping themselves would scrape whatever holds 9400.
+        overrides.setdefault("self_monitoring", {"scrape_interval": "0s"})
         settings = Settings(data_dir=tmp_path / f"data{len(clients)}", **overrides)
         client = TestClient(create_app(Pulseboard(settings)))
         client.__enter__()

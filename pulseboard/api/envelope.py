@@ -22,11 +22,18 @@ class PromJSONResponse(Response):
 class APIError(Exception):
     """An error answered in the Prometheus envelope (errorType as Prometheus names them)."""
 
-    def __init__(self, status_code: int, error_type: str, message: str) -> None:
+    def __init__(
+        self,
+        status_code: int,
+        error_type: str,
+        message: str,
+        problems: list[dict[str, str]] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status_code = status_code
         self.error_type = error_type
         self.message = message
+        self.problems = problems  # per field path, for documents (dashboards) that fail checks
 
 
 def bad_data(message: str) -> APIError:
@@ -47,15 +54,21 @@ def success(data: Any, warnings: list[str] | None = None) -> PromJSONResponse:
     return PromJSONResponse(body)
 
 
-def error_response(status_code: int, error_type: str, message: str) -> PromJSONResponse:
-    return PromJSONResponse(
-        {"status": "error", "errorType": error_type, "error": message}, status_code=status_code
-    )
+def error_response(
+    status_code: int,
+    error_type: str,
+    message: str,
+    problems: list[dict[str, str]] | None = None,
+) -> PromJSONResponse:
+    body: dict[str, Any] = {"status": "error", "errorType": error_type, "error": message}
+    if problems:
+        body["problems"] = problems
+    return PromJSONResponse(body, status_code=status_code)
 
 
 async def api_error_handler(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, APIError)
-    return error_response(exc.status_code, exc.error_type, exc.message)
+    return error_response(exc.status_code, exc.error_type, exc.message, exc.problems)
 
 
 async def validation_error_handler(request: Request, exc: Exception) -> Response:

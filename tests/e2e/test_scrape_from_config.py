@@ -40,7 +40,7 @@ scrape_configs:
     scrape_interval: 1s
     scrape_timeout: 1s
     static_configs: [{{targets: ["127.0.0.1:{exporter_port}"], labels: {{project: atlas}}}}]
-  - job_name: self
+  - job_name: pulseboard  # replaces the built-in self-monitoring job of that name
     scrape_interval: 1s
     scrape_timeout: 1s
     static_configs: [{{targets: ["127.0.0.1:{port}"]}}]
@@ -57,19 +57,19 @@ scrape_configs:
         while time.monotonic() < deadline:
             targets = httpx.get(f"{server.url}/api/v1/targets").json()["data"]["activeTargets"]
             health = {t["labels"]["job"]: t["health"] for t in targets}
-            if health == {"node": "up", "self": "up", "nobody-home": "down"}:
+            if health == {"node": "up", "pulseboard": "up", "nobody-home": "down"}:
                 break
             time.sleep(0.2)
-        assert health == {"node": "up", "self": "up", "nobody-home": "down"}
+        assert health == {"node": "up", "pulseboard": "up", "nobody-home": "down"}
         ups = httpx.get(f"{server.url}/api/v1/series", params={"match[]": "up"}).json()["data"]
-        assert {u["job"] for u in ups} == {"node", "self", "nobody-home"}
+        assert {u["job"] for u in ups} == {"node", "pulseboard", "nobody-home"}
         cpu = httpx.get(
             f"{server.url}/api/v1/series",
             params={"match[]": 'node_cpu_seconds_total{project="atlas",job="node"}'},
         ).json()["data"]
         assert {c["mode"] for c in cpu} >= {"idle", "user", "system"}
         own = httpx.get(
-            f"{server.url}/api/v1/label/__name__/values", params={"match[]": '{job="self"}'}
+            f"{server.url}/api/v1/label/__name__/values", params={"match[]": '{job="pulseboard"}'}
         ).json()["data"]
         assert "pulseboard_storage_series" in own
     finally:

@@ -1,0 +1,1 @@
+"""Dashboards: the document model, variables, Grafana import/export."""
