@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from pulseboard.config import Settings
 from pulseboard.server import Pulseboard, create_app
+from tests.postgres import ADMIN_URL, PostgresDatabases
 from tests.processes import wait_until_ready
 
 
@@ -104,3 +105,11 @@ def server(tmp_path: Path) -> Iterator[ServerProcess]:
     running = start_server(tmp_path / "data", free_port())
     yield running
     stop_server(running)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresDatabases]:
+    """Creates PostgreSQL databases for this test session; drops them all at the end."""
+    databases = PostgresDatabases(ADMIN_URL)
+    yield databases
+    databases.drop_all()

@@ -192,9 +192,16 @@ class Provisioner:
         for path, signature in found.items():
             known = state.files.get(path)
             if known is None or known.signature != signature:
-                state.files[path] = self._load(provider, path, signature)
+                state.files[path] = self._load(provider, path, signature, known)
 
-    def _load(self, provider: Provider, path: Path, signature: tuple[int, int]) -> _FileState:
+    def _load(
+        self,
+        provider: Provider,
+        path: Path,
+        signature: tuple[int, int],
+        known: _FileState | None,
+    ) -> _FileState:
+        """Store the file's dashboard; a broken file leaves the last good one (still owned)."""
         try:
             dashboard = dashboard_of_file(path.read_text())
             folder = provider.folder
@@ -205,7 +212,7 @@ class Provisioner:
             _store_if_changed(self._service, dashboard, AUTHOR, f"provisioned from {path.name}")
         except (InvalidDashboardError, GrafanaImportError, MetaError, OSError) as exc:
             log.warning("cannot provision %s: %s", path, exc)
-            return _FileState(signature, None, str(exc))
+            return _FileState(signature, None if known is None else known.uid, str(exc))
         return _FileState(signature, dashboard.uid)
 
 
