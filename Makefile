@@ -21,6 +21,7 @@ test: $(VENV)/.installed test-deps check unit
 
 test-deps:
 	scripts/install-test-deps
+	scripts/start-services
 
 check: lint typecheck
 

@@ -12,9 +12,10 @@ Printed: ingest-to-push latency (acknowledgement -> receipt) p50/p99 over every 
 query, updates missed per client (expected 0), and the server process's CPU.
 Goal (issue #4): p50 < 100 ms, p99 < 500 ms, nothing missed.
 
-Without --url the benchmark starts its own server process: the Pulseboard app with the live
-router and hub wired in (`--serve`), until `pulseboard serve` wires them itself. With --url,
-give --server-pid to have the server's CPU reported.
+Every client also follows each panel of the built-in Operations dashboard (the live load a
+browser showing it makes), so the server evaluates those every second while the probes are
+measured. Without --url the benchmark starts `pulseboard serve` with the demo workload (an hour
+of history); with --url, give --server-pid to have the server's CPU reported.
 """
 
 from __future__ import annotations
@@ -38,16 +39,10 @@ from websockets.asyncio.client import ClientConnection, connect
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pulseboard.config import LimitsConfig, Settings
-from pulseboard.ingest.pipeline import Ingester
-from pulseboard.live.hub import LiveHub
-from pulseboard.model.samples import SampleBatch
-from pulseboard.storage.protocol import AppendResult, Scope, Storage
-from pulseboard.telemetry import Telemetry
-from tests.conftest import free_port
-from tests.processes import wait_until_ready
+from tests.conftest import free_port, start_server
 
 SERIES = 10
+OPERATIONS = "operations"
 # query -> its value at step T (seconds) when the samples stamped T are in; gauge i is T + i.
 QUERIES: dict[str, Callable[[int], float]] = {
     "min(bench_gauge)": lambda t: float(t),
@@ -57,55 +52,29 @@ QUERIES: dict[str, Callable[[int], float]] = {
 }
 
 
-# -- the server process (until `pulseboard serve` wires the live hub itself) ----------------
+# -- the server process ------------------------------------------------------------------
 
 
-class NotifyingIngester(Ingester):
-    """The ingester, telling the live hub what it stored: the hook the server is to get."""
-
-    def __init__(
-        self, storage: Storage, limits: LimitsConfig, telemetry: Telemetry, hub: LiveHub
-    ) -> None:
-        super().__init__(storage, limits, telemetry)
-        self._hub = hub
-
-    def store(self, batch: SampleBatch, source: str, scope: Scope) -> AppendResult:
-        result = super().store(batch, source, scope)
-        if result.accepted:
-            self._hub.note_appended(int(batch.timestamps.max()))
-        return result
-
-
-def serve(port: int, data_dir: Path) -> None:
-    import uvicorn
-
-    from pulseboard.api import live
-    from pulseboard.server import Pulseboard, create_app
-
-    pulseboard = Pulseboard(Settings(data_dir=data_dir))
-    hub = LiveHub(pulseboard.engine)
-    pulseboard.ingester = NotifyingIngester(
-        pulseboard.storage, pulseboard.settings.limits, pulseboard.telemetry, hub
-    )
-    pulseboard.services.append(hub)
-    app = create_app(pulseboard)
-    app.state.live_hub = hub
-    app.include_router(live.router)
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+def start_own_server(root: Path) -> tuple[str, subprocess.Popen[bytes]]:
+    """`pulseboard serve` with the demo workload (an hour of history), so that the Operations
+    dashboard's panels have data to evaluate while the probe queries are measured."""
+    config = root / "pulseboard.yml"
+    config.write_text("demo:\n  enabled: true\n  backfill: 1h\n")
+    server = start_server(root / "data", free_port(), config=config)
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        deadline = time.monotonic() + 120
+        while not client.get("/api/v1/query", params={"query": "sessions_active"}).json()["data"][
+            "result"
+        ]:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the demo workload wrote nothing in 2 minutes")
+            time.sleep(0.5)
+    return server.url, server.process
 
 
-def start_own_server(data_dir: Path) -> tuple[str, subprocess.Popen[bytes]]:
-    port = free_port()
-    log_path = data_dir.parent / "server.log"
-    with open(log_path, "ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, __file__, "--serve", str(port), "--data-dir", str(data_dir)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    wait_until_ready(process, f"{url}/-/ready", "server", log_path.read_text)
-    return url, process
+def operations_panels(url: str) -> list[int]:
+    dashboard = httpx.get(f"{url}/api/dashboards/{OPERATIONS}").json()["dashboard"]
+    return [p["id"] for p in dashboard["panels"] if p["type"] != "row" and p.get("targets")]
 
 
 # -- the client side ----------------------------------------------------------------------
@@ -136,14 +105,20 @@ class Writer(threading.Thread):
 class Subscriber:
     """One WebSocket client: when each (query, step) arrived holding the step's own sample."""
 
-    def __init__(self) -> None:
+    def __init__(self, panels: list[int]) -> None:
         self.received: dict[tuple[str, int], float] = {}
+        self.panels = panels
+        self.panel_messages = 0
 
     async def run(self, url: str, ready: asyncio.Event, stop: asyncio.Event) -> None:
         async with connect(url, max_size=None, open_timeout=60) as ws:
             for query in QUERIES:
                 message = {"type": "subscribe", "id": query, "query": query}
                 await ws.send(orjson.dumps({**message, "interval": "1s", "range": "10s"}).decode())
+            for panel in self.panels:
+                message = {"type": "subscribe", "id": f"panel-{panel}", "dashboard": OPERATIONS}
+                message |= {"panel": panel, "interval": "1s", "range": "5m"}
+                await ws.send(orjson.dumps(message).decode())
             ready.set()
             reader = asyncio.create_task(self._read(ws))
             await stop.wait()
@@ -156,6 +131,9 @@ class Subscriber:
             if message["type"] != "data":
                 print("unexpected:", message, file=sys.stderr)
                 continue
+            if message["id"].startswith("panel-"):
+                self.panel_messages += 1
+                continue
             expected = QUERIES[message["id"]]
             for series in message["series"]:
                 for stamp, value in zip(series["timestamps"], series["values"], strict=True):
@@ -163,10 +141,12 @@ class Subscriber:
                         self.received.setdefault((message["id"], stamp // 1000), arrived)
 
 
-async def run_clients(url: str, clients: int, seconds: float) -> tuple[list[Subscriber], range]:
+async def run_clients(
+    url: str, clients: int, seconds: float, panels: list[int]
+) -> tuple[list[Subscriber], range]:
     """Connect and subscribe every client, then listen; returns them and the measured steps."""
     ws_url = url.replace("http", "ws", 1) + "/api/live"
-    subscribers = [Subscriber() for _ in range(clients)]
+    subscribers = [Subscriber(panels) for _ in range(clients)]
     stop = asyncio.Event()
     tasks = []
     for index, subscriber in enumerate(subscribers):
@@ -190,34 +170,37 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--url", help="a running server with the live API (default: start one)")
     parser.add_argument("--server-pid", type=int)
-    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--panels",
+        type=int,
+        default=-1,
+        help="Operations dashboard panels each client also follows (default: all of them)",
+    )
     args = parser.parse_args()
-    if args.serve:
-        serve(args.serve, args.data_dir)
-        return
     with tempfile.TemporaryDirectory() as directory:
         process = None
         if args.url:
             url, pid = args.url, args.server_pid
         else:
-            url, process = start_own_server(Path(directory) / "data")
+            url, process = start_own_server(Path(directory))
             pid = process.pid
         try:
-            measure(url, pid, args.clients, args.seconds)
+            panels = operations_panels(url)
+            panels = panels if args.panels < 0 else panels[: args.panels]
+            measure(url, pid, args.clients, args.seconds, panels)
         finally:
             if process is not None:
                 process.terminate()
                 process.wait(10)
 
 
-def measure(url: str, pid: int | None, clients: int, seconds: float) -> None:
+def measure(url: str, pid: int | None, clients: int, seconds: float, panels: list[int]) -> None:
     writer = Writer(url)
     writer.start()
     server = psutil.Process(pid) if pid else None
     cpu_before = server.cpu_times() if server else None
     began = time.monotonic()
-    subscribers, measured = asyncio.run(run_clients(url, clients, seconds))
+    subscribers, measured = asyncio.run(run_clients(url, clients, seconds, panels))
     wall = time.monotonic() - began
     writer.stopping.set()
     writer.join(5)
@@ -236,9 +219,12 @@ def measure(url: str, pid: int | None, clients: int, seconds: float) -> None:
     latencies.sort()
     expected = len(subscribers) * len(QUERIES) * len(steps)
     print(
-        f"{len(subscribers)} WebSocket clients x {len(QUERIES)} queries at 1 s, "
+        f"{len(subscribers)} WebSocket clients, each following the {OPERATIONS} dashboard's "
+        f"{len(panels)} panels and {len(QUERIES)} probe queries at 1 s; "
         f"{len(steps)} measured writes of {SERIES} series"
     )
+    panel_messages = sum(s.panel_messages for s in subscribers)
+    print(f"panel messages received: {panel_messages / wall:,.0f}/s over all clients")
     if latencies:
         p50 = statistics.median(latencies)
         p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
