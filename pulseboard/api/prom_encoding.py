@@ -7,12 +7,11 @@ series' points become one string made by C-level joins over per-value texts.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import numpy as np
 import orjson
 
 from pulseboard.api.envelope import truncated
+from pulseboard.model.numbers import format_value
 from pulseboard.model.samples import Float64Array, Int64Array
 from pulseboard.promql.api import (
     InstantSample,
@@ -24,21 +23,7 @@ from pulseboard.promql.api import (
     Vector,
 )
 
-_NON_FINITE = {"nan": "NaN", "inf": "+Inf", "-inf": "-Inf"}
 _NUMPY = orjson.OPT_SERIALIZE_NUMPY
-
-
-def format_value(value: float) -> str:
-    """A sample value as Prometheus writes it: Go's strconv.FormatFloat(v, 'f', -1, 64), the
-    shortest digits that round-trip, never an exponent."""
-    text = repr(value)
-    if text in _NON_FINITE:
-        return _NON_FINITE[text]
-    if text.endswith(".0"):
-        return text[:-2]
-    if "e" in text:
-        return format(Decimal(text), "f")
-    return text
 
 
 def format_timestamp(milliseconds: int) -> str:

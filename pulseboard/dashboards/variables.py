@@ -18,7 +18,7 @@ from pydantic.alias_generators import to_camel
 from pulseboard.config import parse_duration
 from pulseboard.model.labels import METRIC_NAME
 from pulseboard.model.matchers import InvalidMatcherError, Matcher, parse_selector
-from pulseboard.promql.aggregations import format_value
+from pulseboard.model.numbers import format_value
 from pulseboard.promql.api import PromQLError, QueryEngine, Vector
 from pulseboard.storage.protocol import UNRESTRICTED, Scope, Storage
 

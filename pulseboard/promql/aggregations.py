@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from decimal import Decimal
 
 import numpy as np
 import numpy.typing as npt
 
 from pulseboard.model.labels import LABEL_NAME_RE, METRIC_NAME, Labels
+from pulseboard.model.numbers import format_value
 from pulseboard.model.samples import Float64Array
 from pulseboard.promql.api import QueryExecutionError
 from pulseboard.promql.functions.kahan import kahan_inc, kahan_result
@@ -166,20 +166,6 @@ def _quantile(vector: Steps, ids: IntArray, n: int, q: Float64Array) -> Float64A
             block = np.hstack([block, np.full((steps, width - block.shape[1]), np.nan)])
         result[g] = quantile_sorted(block, counts[g], q)
     return result
-
-
-def format_value(value: float) -> str:
-    """Go's strconv.FormatFloat(v, 'f', -1, 64): shortest round-trip digits, never exponent."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "+Inf" if value > 0 else "-Inf"
-    text = repr(value)
-    if "e" in text or "E" in text:
-        text = format(Decimal(text), "f")
-    if text.endswith(".0"):
-        text = text[:-2]
-    return text
 
 
 def _count_values(vector: Steps, names: Sequence[str], without: bool, label: str) -> Steps:

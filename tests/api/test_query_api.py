@@ -22,8 +22,9 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from pulseboard.api.prom_encoding import encode_result, format_timestamp, format_value
+from pulseboard.api.prom_encoding import encode_result, format_timestamp
 from pulseboard.config import Settings
+from pulseboard.model.numbers import format_value
 from pulseboard.promql.api import (
     InstantSample,
     Matrix,
