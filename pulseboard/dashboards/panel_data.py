@@ -7,6 +7,7 @@ panels refreshed within one step ask the engine the same question and the cache 
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -33,6 +34,8 @@ from pulseboard.dashboards.variables import (
 from pulseboard.model.labels import METRIC_NAME, Labels
 from pulseboard.promql.api import Matrix, PromQLError, QueryEngine, Scalar, String, Vector
 from pulseboard.storage.protocol import Scope, Storage
+
+log = logging.getLogger(__name__)
 
 # Panels that draw no query results.
 _NO_QUERIES = frozenset({"row", "text", "alertlist", "logs", "placeholder"})
@@ -170,6 +173,10 @@ async def _run(
         result = await to_thread.run_sync(evaluate, limiter=limiter)
     except PromQLError as exc:
         job.error = str(exc)
+        return
+    except Exception as exc:  # an engine bug fails this query's panel, not the dashboard
+        log.exception("panel %s query %r failed", job.panel.id, job.expr)
+        job.error = f"internal error: {type(exc).__name__}: {exc}"
         return
     job.warnings = list(result.warnings)
     job.frames = list(_frames(job, result.value))

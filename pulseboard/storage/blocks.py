@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,6 +124,9 @@ class Block:
             self.max_time: Int64Array = index["max_time"]
         self._file: pq.ParquetFile | None = None
         self._group_starts: Int64Array | None = None
+        # A ParquetFile's reader is not safe to share between threads (concurrent reads of one
+        # file fail in its read cache); queries of one dashboard read the same blocks at once.
+        self._file_lock = threading.Lock()
 
     @property
     def name(self) -> str:
@@ -155,14 +159,20 @@ class Block:
             {name: table[name][keep] for name in columns},
         )
 
+    def _open(self) -> tuple[pq.ParquetFile, Int64Array]:
+        with self._file_lock:
+            if self._file is None or self._group_starts is None:
+                self._file = pq.ParquetFile(self.path / _DATA, memory_map=True)
+                metadata = self._file.metadata
+                group_rows = [
+                    metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)
+                ]
+                self._group_starts = np.concatenate(([0], np.cumsum(group_rows))).astype(np.int64)
+            return self._file, self._group_starts
+
     def _read_rows(self, rows: Int64Array, columns: tuple[str, ...]) -> dict[str, np.ndarray]:
-        if self._file is None:
-            self._file = pq.ParquetFile(self.path / _DATA, memory_map=True)
-            metadata = self._file.metadata
-            group_rows = [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
-            self._group_starts = np.concatenate(([0], np.cumsum(group_rows))).astype(np.int64)
-        assert self._group_starts is not None
-        group_of_row = np.searchsorted(self._group_starts, rows, side="right") - 1
+        _, group_starts = self._open()
+        group_of_row = np.searchsorted(group_starts, rows, side="right") - 1
         groups = np.unique(group_of_row)
         decoded = [self._decoded_group(int(group)) for group in groups.tolist()]
         if len(decoded) == 1:
@@ -170,16 +180,17 @@ class Block:
         else:
             arrays = {name: np.concatenate([group[name] for group in decoded]) for name in columns}
         # Rows of the groups read, renumbered from 0 in the order they were read.
-        sizes = self._group_starts[groups + 1] - self._group_starts[groups]
+        sizes = group_starts[groups + 1] - group_starts[groups]
         local_base = np.cumsum(sizes) - sizes
         slot = np.searchsorted(groups, group_of_row)
-        local = rows - self._group_starts[group_of_row] + local_base[slot]
+        local = rows - group_starts[group_of_row] + local_base[slot]
         return {name: arrays[name][local] for name in columns}
 
     def _decoded_group(self, group: int) -> dict[str, np.ndarray]:
         def load() -> dict[str, np.ndarray]:
-            assert self._file is not None
-            table = self._file.read_row_group(group)
+            parquet, _ = self._open()
+            with self._file_lock:
+                table = parquet.read_row_group(group)
             return {name: table.column(name).to_numpy() for name in table.column_names}
 
         if self._cache is None:
@@ -190,7 +201,8 @@ class Block:
         return self.read(self.ids, self.meta.min_time, self.meta.max_time, columns)
 
     def delete(self) -> None:
-        self._file = None
+        with self._file_lock:
+            self._file = None
         if self._cache is not None:
             self._cache.forget(str(self.path))
         shutil.rmtree(self.path, ignore_errors=True)

@@ -87,3 +87,25 @@ def test_head_chunks_are_cached_and_forgotten_when_their_window_closes(tmp_path:
         storage.close()
     assert all(answer == answers[0] for answer in answers)
     assert len(answers[0][0]) == 11 and len(answers[0][1]) == 11 * 240
+
+
+def test_threads_reading_one_block_at_once_get_the_same_rows(tmp_path: Path) -> None:
+    """Dashboards evaluate their panels concurrently: reads of one block from several threads
+    must neither fail (a Parquet reader is not thread-safe) nor differ."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    start = NOW - NOW % (2 * HOUR) - 6 * HOUR
+    storage = EmbeddedStorage(tmp_path, StorageConfig(block_cache_bytes=0))
+    storage.append(grid(200, 4 * 240, start))
+    storage.maintain(NOW)
+
+    def read(index: int) -> list[float]:
+        selector = f'requests_total{{instance=~"host-{index % 10}.*"}}'
+        found = storage.select(parse_selector(selector), start, start + 4 * HOUR)
+        return found.values.tolist()
+
+    expected = [read(i) for i in range(40)]
+    with ThreadPoolExecutor(8) as pool:
+        for _ in range(5):
+            assert list(pool.map(read, range(40))) == expected
+    storage.close()
