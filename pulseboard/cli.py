@@ -50,7 +50,14 @@ def main(argv: list[str] | None = None) -> int:
 def serve(settings: Settings, log_level: str = "info") -> int:
     from pulseboard.server import Pulseboard, create_app
 
-    pulseboard = Pulseboard(settings)
+    from pulseboard.dashboards.provisioning import ProvisioningConfigError
+    from pulseboard.meta import DatabaseUnavailableError
+
+    try:
+        pulseboard = Pulseboard(settings)
+    except (DatabaseUnavailableError, ProvisioningConfigError) as exc:
+        print(f"pulseboard: cannot start: {exc}", file=sys.stderr)
+        return 1
     app = create_app(pulseboard)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=log_level.lower())
     return 0

@@ -35,3 +35,20 @@ def test_a_bad_listen_address_is_reported(tmp_path: Path) -> None:
     result = run("serve", "--listen", "nowhere", "--data-dir", str(tmp_path / "data"))
     assert result.returncode == 2
     assert "HOST:PORT" in result.stderr
+
+
+def test_an_unreachable_metadata_database_is_reported(tmp_path: Path) -> None:
+    config = tmp_path / "pulseboard.yml"
+    config.write_text("meta:\n  url: postgresql://pulseboard:secret@127.0.0.1:1/pulseboard\n")
+    result = run("serve", "--config", str(config), "--data-dir", str(tmp_path / "data"))
+    assert result.returncode == 1
+    assert "cannot open metadata database" in result.stderr
+    assert "secret" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_missing_provisioning_folder_is_reported(tmp_path: Path) -> None:
+    config = tmp_path / "pulseboard.yml"
+    config.write_text(f"dashboards:\n  provisioning: {tmp_path / 'nowhere'}\n")
+    result = run("serve", "--config", str(config), "--data-dir", str(tmp_path / "data"))
+    assert result.returncode == 1
+    assert "does not exist" in result.stderr and "Traceback" not in result.stderr
