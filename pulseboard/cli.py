@@ -48,10 +48,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def serve(settings: Settings, log_level: str = "info") -> int:
-    from pulseboard.server import Pulseboard, create_app
-
     from pulseboard.dashboards.provisioning import ProvisioningConfigError
     from pulseboard.meta import DatabaseUnavailableError
+    from pulseboard.server import Pulseboard, create_app
 
     try:
         pulseboard = Pulseboard(settings)
