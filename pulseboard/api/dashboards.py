@@ -14,7 +14,12 @@ from fastapi import APIRouter, Query, Request, Response
 
 from pulseboard.api.documents import call, json_body
 from pulseboard.api.envelope import APIError, PromJSONResponse
-from pulseboard.dashboards.panel_data import PanelDataRequest, evaluate_panels, prepare
+from pulseboard.dashboards.panel_data import (
+    DEFAULT_WIDTH_PX,
+    PanelDataRequest,
+    evaluate_panels,
+    prepare,
+)
 from pulseboard.dashboards.provisioning import recreate_template, template_dashboards
 from pulseboard.meta import DashboardSummary, StoredDashboard
 from pulseboard.server import Pulseboard, scope_of, user_of
@@ -283,7 +288,8 @@ async def restore(request: Request, uid: str, version: int) -> PromJSONResponse:
 @router.post("/{uid}/data", summary="Every visible panel's data for a range, in one call")
 async def panel_data(request: Request, uid: str) -> PromJSONResponse:
     """Body: {"from": "now-6h", "to": "now", "vars": {"job": ["api"]}, "panels": [1, 2],
-    "maxDataPoints": 1000}; every field optional (the dashboard's own range by default)."""
+    "width": 1920, "maxDataPoints": 1000}; every field optional (the dashboard's own range;
+    each panel as many points as it is wide in pixels at `width`)."""
     app, scope = _app(request), scope_of(request)
     body = await json_body(request, optional=True)
     if not isinstance(body, dict):
@@ -295,6 +301,9 @@ async def panel_data(request: Request, uid: str) -> PromJSONResponse:
     points = body.get("maxDataPoints")
     if points is not None and (not isinstance(points, int) or not 1 <= points <= 11_000):
         raise APIError(400, "bad_data", "maxDataPoints must be an integer from 1 to 11000")
+    width = body.get("width", DEFAULT_WIDTH_PX)
+    if not isinstance(width, int) or not 100 <= width <= 20_000:
+        raise APIError(400, "bad_data", "width (pixels) must be an integer from 100 to 20000")
 
     def work() -> PanelDataRequest:
         return prepare(
@@ -308,6 +317,7 @@ async def panel_data(request: Request, uid: str) -> PromJSONResponse:
             end=_time_field(body, "to"),
             panel_ids=panels,
             max_data_points=points,
+            width_px=width,
         )
 
     prepared = await call(work)

@@ -19,11 +19,10 @@ import numpy as np
 from anyio import to_thread
 
 from pulseboard.config import parse_duration
-from pulseboard.dashboards.model import Dashboard, FieldDefaults, Panel, Target
+from pulseboard.dashboards.model import GRID_COLUMNS, Dashboard, FieldDefaults, Panel, Target
 from pulseboard.dashboards.reducers import reduce_values, threshold_state
 from pulseboard.dashboards.timerange import TimeExpressionError, parse_time
 from pulseboard.dashboards.variables import (
-    DEFAULT_MAX_DATA_POINTS,
     DEFAULT_SCRAPE_INTERVAL_MS,
     ResolvedVariable,
     builtin_variables,
@@ -32,7 +31,15 @@ from pulseboard.dashboards.variables import (
     resolve_variables,
 )
 from pulseboard.model.labels import METRIC_NAME, Labels
-from pulseboard.promql.api import Matrix, PromQLError, QueryEngine, Scalar, String, Vector
+from pulseboard.promql.api import (
+    Matrix,
+    PromQLError,
+    QueryEngine,
+    Scalar,
+    SharedSubexpressions,
+    String,
+    Vector,
+)
 from pulseboard.storage.protocol import Scope, Storage
 
 log = logging.getLogger(__name__)
@@ -41,6 +48,10 @@ log = logging.getLogger(__name__)
 _NO_QUERIES = frozenset({"row", "text", "alertlist", "logs", "placeholder"})
 # Panels that show one reduced number per series (Grafana's reduceOptions).
 _REDUCING = frozenset({"stat", "gauge", "bargauge", "piechart", "table"})
+# Grafana asks each panel for as many points as it is wide in pixels; a dashboard is drawn this
+# wide when the viewer does not say.
+DEFAULT_WIDTH_PX = 1920
+_MIN_POINTS = 100
 # Targets evaluated at once: the engine's numpy work releases the GIL, and more threads than
 # this only queue for the same cores.
 _CONCURRENT_TARGETS = 8
@@ -53,7 +64,8 @@ class PanelDataRequest:
     end_ms: int
     variables: Mapping[str, ResolvedVariable]
     panel_ids: frozenset[int] | None = None  # None: every visible panel
-    max_data_points: int | None = None
+    max_data_points: int | None = None  # for every panel; else each panel's width in pixels
+    width_px: int = DEFAULT_WIDTH_PX  # the dashboard's width where it is drawn
 
 
 @dataclass
@@ -82,6 +94,7 @@ def prepare(
     end: str | None = None,
     panel_ids: frozenset[int] | None = None,
     max_data_points: int | None = None,
+    width_px: int = DEFAULT_WIDTH_PX,
 ) -> PanelDataRequest:
     """The range (the dashboard's own unless given) and the variables resolved over it."""
     zone = dashboard.timezone
@@ -98,7 +111,7 @@ def prepare(
         end_ms=end_ms,
         scope=scope,
     )
-    return PanelDataRequest(start_ms, end_ms, variables, panel_ids, max_data_points)
+    return PanelDataRequest(start_ms, end_ms, variables, panel_ids, max_data_points, width_px)
 
 
 def panels_to_draw(dashboard: Dashboard, wanted: frozenset[int] | None) -> list[Panel]:
@@ -115,9 +128,11 @@ async def evaluate_panels(
     panels = panels_to_draw(dashboard, request.panel_ids)
     jobs = [job for panel in panels for job in panel_jobs(panel, request)]
     limiter = anyio.CapacityLimiter(_CONCURRENT_TARGETS)
+    # Panels repeat subexpressions (rate(x_bucket[5m]) under three percentiles): computed once.
+    shared = SharedSubexpressions()
     async with anyio.create_task_group() as group:
         for job in jobs:
-            group.start_soon(_run, job, engine, scope, limiter)
+            group.start_soon(_run, job, engine, scope, limiter, shared)
     by_panel: dict[int, list[_Job]] = {}
     for job in jobs:
         by_panel.setdefault(job.panel.id, []).append(job)
@@ -132,7 +147,7 @@ def panel_jobs(panel: Panel, request: PanelDataRequest) -> Iterator[_Job]:
         if target.hide or not target.expr.strip():
             continue
         minimum = _min_interval_ms(target.interval or panel.interval, request)
-        points = request.max_data_points or panel.max_data_points or DEFAULT_MAX_DATA_POINTS
+        points = panel.max_data_points or request.max_data_points or _points_for(panel, request)
         step = query_interval_ms(
             request.start_ms, request.end_ms, max_data_points=points, min_interval_ms=minimum
         )
@@ -142,6 +157,11 @@ def panel_jobs(panel: Panel, request: PanelDataRequest) -> Iterator[_Job]:
         start = request.start_ms // step * step
         end = request.end_ms // step * step
         yield _Job(panel, target, expr, step, start, end, instant)
+
+
+def _points_for(panel: Panel, request: PanelDataRequest) -> int:
+    """As many points as the panel is wide in pixels (Grafana's default maxDataPoints)."""
+    return max(_MIN_POINTS, panel.grid_pos.w * request.width_px // GRID_COLUMNS)
 
 
 def _min_interval_ms(text: str, request: PanelDataRequest) -> int:
@@ -156,7 +176,11 @@ def _min_interval_ms(text: str, request: PanelDataRequest) -> int:
 
 
 async def _run(
-    job: _Job, engine: QueryEngine, scope: Scope, limiter: anyio.CapacityLimiter
+    job: _Job,
+    engine: QueryEngine,
+    scope: Scope,
+    limiter: anyio.CapacityLimiter,
+    shared: SharedSubexpressions,
 ) -> None:
     evaluate: Callable[[], Any]
     if job.instant:
@@ -167,7 +191,9 @@ async def _run(
     else:
 
         def evaluate() -> Any:
-            return engine.range(job.expr, job.start_ms, job.end_ms, job.step_ms, scope)
+            return engine.range(
+                job.expr, job.start_ms, job.end_ms, job.step_ms, scope, shared=shared
+            )
 
     try:
         result = await to_thread.run_sync(evaluate, limiter=limiter)

@@ -5,8 +5,10 @@ Everything else in this package is private to the engine.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, TypeVar, cast
 
 from pulseboard.model.labels import Labels
 from pulseboard.model.samples import Float64Array, Int64Array
@@ -89,6 +91,53 @@ class QueryResult:
     warnings: list[str] = field(default_factory=list)
 
 
+T = TypeVar("T")
+
+
+class SharedSubexpressions:
+    """Results of subexpressions, shared by a batch of range queries over one grid.
+
+    A dashboard's panels repeat work: `rate(http_request_duration_seconds_bucket[5m])` under
+    three percentiles, `sum(rate(http_requests_total[5m]))` under every error ratio. Queries
+    given the same instance evaluate such a subexpression once. Create one per batch (one caller,
+    one time range); the engine keys entries by expression text, step grid and scope.
+    """
+
+    def __init__(self) -> None:
+        self._values: dict[Hashable, object] = {}
+        self._running: dict[Hashable, threading.Event] = {}
+        self._lock = threading.Lock()
+
+    def evaluate(self, key: Hashable, work: Callable[[], tuple[T, bool]]) -> T:
+        """The shared value of `key`, computed by `work` (value, shareable) if nobody has; a
+        query asking while another computes it waits for that (queries run concurrently)."""
+        with self._lock:
+            running = self._running.get(key)
+            leading = running is None and key not in self._values
+            if leading:
+                started = self._running[key] = threading.Event()
+        if not leading:
+            if running is not None:
+                running.wait()
+            with self._lock:
+                if key in self._values:
+                    return cast(T, self._values[key])
+            return work()[0]  # the first one failed, or made an unshareable value
+        try:
+            value, shareable = work()
+            if shareable:
+                with self._lock:
+                    self._values[key] = value
+            return value
+        finally:
+            with self._lock:
+                del self._running[key]
+            started.set()
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
 class QueryEngine(Protocol):
     def instant(
         self, query: str, time_ms: int, scope: Scope = UNRESTRICTED, timeout_s: float | None = None
@@ -104,6 +153,7 @@ class QueryEngine(Protocol):
         step_ms: int,
         scope: Scope = UNRESTRICTED,
         timeout_s: float | None = None,
+        shared: SharedSubexpressions | None = None,
     ) -> QueryResult:
         """Evaluate at start, start+step, ... <= end; the value is always a Matrix."""
         ...

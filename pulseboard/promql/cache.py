@@ -33,6 +33,7 @@ from pulseboard.promql.api import (
     QueryEngine,
     QueryResult,
     QueryTimeoutError,
+    SharedSubexpressions,
     Vector,
 )
 from pulseboard.storage.protocol import UNRESTRICTED, Scope
@@ -108,10 +109,11 @@ class CachedEngine:
         step_ms: int,
         scope: Scope = UNRESTRICTED,
         timeout_s: float | None = None,
+        shared: SharedSubexpressions | None = None,
     ) -> QueryResult:
         return self._get(
             ("range", query, start_ms, end_ms, step_ms, scope),
-            lambda: self.inner.range(query, start_ms, end_ms, step_ms, scope, timeout_s),
+            lambda: self.inner.range(query, start_ms, end_ms, step_ms, scope, timeout_s, shared),
             timeout_s,
         )
 

@@ -7,7 +7,11 @@ import time
 from dataclasses import dataclass, field
 
 from pulseboard.model.samples import Float64Array
-from pulseboard.promql.api import QueryTimeoutError, TooManySamplesError
+from pulseboard.promql.api import (
+    QueryTimeoutError,
+    SharedSubexpressions,
+    TooManySamplesError,
+)
 from pulseboard.storage.protocol import Scope, SeriesSet, Storage
 
 
@@ -27,6 +31,7 @@ class EvalContext:
     loaded_samples: int = 0
     warnings: list[str] = field(default_factory=list)
     selected: dict[tuple[tuple[str, ...], int, int], SeriesSet] = field(default_factory=dict)
+    shared: SharedSubexpressions | None = None  # across a batch of queries (a dashboard)
 
     def check_deadline(self) -> None:
         if time.monotonic() > self.deadline:

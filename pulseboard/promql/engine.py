@@ -16,6 +16,7 @@ from pulseboard.promql.api import (
     QueryResult,
     RangeSeries,
     Scalar,
+    SharedSubexpressions,
     String,
     Vector,
 )
@@ -76,6 +77,7 @@ class Engine:
         step_ms: int,
         scope: Scope = UNRESTRICTED,
         timeout_s: float | None = None,
+        shared: SharedSubexpressions | None = None,
     ) -> QueryResult:
         if step_ms <= 0:
             raise QueryParseError(
@@ -86,6 +88,7 @@ class Engine:
             raise QueryParseError("end timestamp must not be before start time")
         expr = parse(query)
         ctx = self._context(query, scope, start_ms, end_ms, step_ms, timeout_s)
+        ctx.shared = shared
         ts = np.arange(start_ms, end_ms + 1, step_ms, dtype=np.int64)
         value = Evaluator(ctx).eval(expr, ts)
         RELEASER.note(ctx.loaded_samples)

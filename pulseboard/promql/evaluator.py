@@ -20,7 +20,14 @@ from pulseboard.promql.selectors import (
     range_vectors,
     windows_over,
 )
-from pulseboard.promql.values import RangeData, ScalarSteps, Steps, StringValue, Value
+from pulseboard.promql.values import (
+    RangeData,
+    ScalarSteps,
+    Steps,
+    StringValue,
+    Value,
+    frozen,
+)
 from pulseboard.storage.protocol import SeriesSet
 
 _CARDINALITY = {
@@ -36,6 +43,22 @@ class Evaluator:
         self.ctx = ctx
 
     def eval(self, node: object, ts: Int64Array) -> Value:
+        shared = self.ctx.shared
+        if shared is None or not isinstance(node, pp.Call | pp.AggregateExpr) or not len(ts):
+            return self._eval(node, ts)
+        # The grid is an arithmetic progression: length and ends identify it.
+        key = (str(node), len(ts), int(ts[0]), int(ts[-1]), self.ctx.scope)
+
+        def work() -> tuple[Value, bool]:
+            warned = len(self.ctx.warnings)
+            value = frozen(self._eval(node, ts))
+            # Annotations point into one query's text: a subexpression that made one is not
+            # shared.
+            return value, len(self.ctx.warnings) == warned
+
+        return shared.evaluate(key, work)
+
+    def _eval(self, node: object, ts: Int64Array) -> Value:
         self.ctx.check_deadline()
         if isinstance(node, pp.NumberLiteral):
             return ScalarSteps(np.full(len(ts), float(node.val)))

@@ -151,3 +151,17 @@ def apply_drops(vector: Steps) -> Steps:
         for item, flag in zip(vector.labels, vector.drop.tolist(), strict=True)
     ]
     return Steps(labels, vector.values, vector.present)
+
+
+def frozen(value: Value) -> Value:
+    """The value with its arrays made read-only, to be shared between queries: a later
+    in-place change would corrupt every query using it, so it fails loudly instead."""
+    arrays = []
+    if isinstance(value, Steps):
+        arrays = [value.values, value.present, value.drop]
+    elif isinstance(value, ScalarSteps):
+        arrays = [value.values]
+    for array in arrays:
+        if array is not None:
+            array.flags.writeable = False
+    return value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 import numpy as np
@@ -31,9 +32,32 @@ def bounds(
 
 # Corrections tried after the interpolated guess before falling back to bisection.
 _MAX_STEPS = 6
+# Above this many steps, one binary search per series (a C loop over the steps, ~3 us a call)
+# beats the vectorised guess-and-correct passes over every cell (~30 ns a cell): measured 12 ms
+# against 33 ms for 1,000 series x 1,081 steps; 20,000 series x 73 steps go the other way.
+_PER_SERIES_ABOVE_STEPS = 150
 
 
 def _search(offsets: Int64Array, timestamps: Int64Array, times: Int64Array) -> Int64Array:
+    """Per cell, the first index of its series with timestamp > time."""
+    if len(times) > _PER_SERIES_ABOVE_STEPS:
+        return _search_each_series(offsets, timestamps, times)
+    return _search_interpolated(offsets, timestamps, times)
+
+
+def _search_each_series(
+    offsets: Int64Array, timestamps: Int64Array, times: Int64Array
+) -> Int64Array:
+    found = np.empty((len(offsets) - 1, len(times)), np.int64)
+    bounds = offsets.tolist()
+    for row, (lo, hi) in enumerate(itertools.pairwise(bounds)):
+        found[row] = np.searchsorted(timestamps[lo:hi], times, side="right") + lo
+    return found
+
+
+def _search_interpolated(
+    offsets: Int64Array, timestamps: Int64Array, times: Int64Array
+) -> Int64Array:
     """Per cell, the first index of its series with timestamp > time.
 
     Scrapes are nearly regular, so interpolating between a series' first and last timestamp

@@ -34,6 +34,7 @@ from pulseboard.promql.api import (
     QueryTimeoutError,
     RangeSeries,
     Scalar,
+    SharedSubexpressions,
     String,
     Vector,
 )
@@ -75,6 +76,7 @@ class FakeEngine:
         step_ms: int,
         scope: Scope = UNRESTRICTED,
         timeout_s: float | None = None,
+        shared: SharedSubexpressions | None = None,
     ) -> QueryResult:
         self.calls.append(("range", query, start_ms, end_ms, step_ms, scope, timeout_s))
         return self._answer()

@@ -19,7 +19,7 @@ from pulseboard.api import live
 from pulseboard.config import StorageConfig
 from pulseboard.live.hub import LiveHub
 from pulseboard.model.samples import BatchBuilder
-from pulseboard.promql.api import QueryResult
+from pulseboard.promql.api import QueryResult, SharedSubexpressions
 from pulseboard.promql.engine import Engine
 from pulseboard.storage.embedded import EmbeddedStorage
 from pulseboard.storage.protocol import UNRESTRICTED, Scope
@@ -51,9 +51,10 @@ class CountingEngine:
         step_ms: int,
         scope: Scope = UNRESTRICTED,
         timeout_s: float | None = None,
+        shared: SharedSubexpressions | None = None,
     ) -> QueryResult:
         self.ranges.append((query, start_ms, end_ms, step_ms))
-        return self.engine.range(query, start_ms, end_ms, step_ms, scope, timeout_s)
+        return self.engine.range(query, start_ms, end_ms, step_ms, scope, timeout_s, shared)
 
 
 def add_counters(builder: BatchBuilder, second_ms: int) -> None:

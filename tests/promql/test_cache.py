@@ -18,6 +18,7 @@ from pulseboard.promql.api import (
     QueryResult,
     QueryTimeoutError,
     RangeSeries,
+    SharedSubexpressions,
     Vector,
 )
 from pulseboard.promql.cache import CachedEngine
@@ -72,6 +73,7 @@ class CountingEngine:
         step_ms: int,
         scope: Scope = UNRESTRICTED,
         timeout_s: float | None = None,
+        shared: SharedSubexpressions | None = None,
     ) -> QueryResult:
         return self._answer(f"{query}:{start_ms}:{end_ms}:{step_ms}/{scope.project}")
 

@@ -27,7 +27,14 @@ import pytest
 
 from pulseboard.config import StorageConfig
 from pulseboard.model.samples import BatchBuilder
-from pulseboard.promql.api import Matrix, PromQLError, Scalar, String, Vector
+from pulseboard.promql.api import (
+    Matrix,
+    PromQLError,
+    Scalar,
+    SharedSubexpressions,
+    String,
+    Vector,
+)
 from pulseboard.promql.engine import Engine
 from pulseboard.storage.embedded import EmbeddedStorage
 
@@ -196,7 +203,7 @@ class _Datasets:
             directory,
             storage,
             make_engine(storage),
-            make_engine(storage, batch_samples=1),
+            _AnsweredFromShared(make_engine(storage, batch_samples=1)),
         )
         return self.current.engine, self.current.streaming
 
@@ -219,6 +226,23 @@ def make_engine(storage: EmbeddedStorage, **extra: Any) -> Any:
     }
     parameters = inspect.signature(Engine).parameters
     return Engine(storage, **{k: v for k, v in wanted.items() if k in parameters})
+
+
+class _AnsweredFromShared:
+    """Runs every range query twice with one SharedSubexpressions and answers the second run,
+    whose subexpressions all come from what the first one shared: sharing must not change any
+    answer (nor be corrupted by the query that made it)."""
+
+    def __init__(self, engine: Any) -> None:
+        self._engine = engine
+
+    def instant(self, query: str, time_ms: int) -> Any:
+        return self._engine.instant(query, time_ms)
+
+    def range(self, query: str, start_ms: int, end_ms: int, step_ms: int) -> Any:
+        shared = SharedSubexpressions()
+        self._engine.range(query, start_ms, end_ms, step_ms, shared=shared)
+        return self._engine.range(query, start_ms, end_ms, step_ms, shared=shared)
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,9 @@ def _reference(offsets: np.ndarray, timestamps: np.ndarray, times: np.ndarray) -
 
 
 @pytest.mark.parametrize("seed", range(5))
-def test_irregular_series_match_per_series_searchsorted(seed: int) -> None:
+# 31 steps take the vectorised search, 230 the per-series one.
+@pytest.mark.parametrize("spacing", [37, 5])
+def test_irregular_series_match_per_series_searchsorted(seed: int, spacing: int) -> None:
     rng = np.random.default_rng(seed)
     lengths = rng.integers(0, 40, 30)
     lengths[3] = 0  # an empty series in the middle
@@ -25,7 +27,7 @@ def test_irregular_series_match_per_series_searchsorted(seed: int) -> None:
     timestamps = np.concatenate(
         [np.sort(rng.choice(np.arange(0, 1000), n, replace=False)) for n in lengths]
     ).astype(np.int64)
-    upto = np.arange(-50, 1100, 37, dtype=np.int64)
+    upto = np.arange(-50, 1100, spacing, dtype=np.int64)
     after = upto - 100
     expected_lo = _reference(offsets, timestamps, after)
     expected_hi = _reference(offsets, timestamps, upto)
