@@ -31,6 +31,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import orjson
@@ -109,6 +110,9 @@ class Subscriber:
         self.received: dict[tuple[str, int], float] = {}
         self.panels = panels
         self.panel_messages = 0
+        self.frames = 0
+        self.following: set[str] = set()  # subscriptions whose first data has arrived
+        self.all_following = asyncio.Event()
 
     async def run(self, url: str, ready: asyncio.Event, stop: asyncio.Event) -> None:
         async with connect(url, max_size=None, open_timeout=60) as ws:
@@ -119,41 +123,59 @@ class Subscriber:
                 message = {"type": "subscribe", "id": f"panel-{panel}", "dashboard": OPERATIONS}
                 message |= {"panel": panel, "interval": "1s", "range": "5m"}
                 await ws.send(orjson.dumps(message).decode())
-            ready.set()
             reader = asyncio.create_task(self._read(ws))
+            await self.all_following.wait()
+            ready.set()
             await stop.wait()
             reader.cancel()
 
     async def _read(self, ws: ClientConnection) -> None:
         async for frame in ws:
             arrived = time.time()
-            message = orjson.loads(frame)
-            if message["type"] != "data":
-                print("unexpected:", message, file=sys.stderr)
-                continue
-            if message["id"].startswith("panel-"):
-                self.panel_messages += 1
-                continue
-            expected = QUERIES[message["id"]]
-            for series in message["series"]:
-                for stamp, value in zip(series["timestamps"], series["values"], strict=True):
-                    if value == expected(stamp // 1000):
-                        self.received.setdefault((message["id"], stamp // 1000), arrived)
+            decoded = orjson.loads(frame)
+            self.frames += 1
+            # A frame holds one message, or an array of those sent together.
+            for message in decoded if isinstance(decoded, list) else [decoded]:
+                self._note(message, arrived)
+
+    def _note(self, message: dict[str, Any], arrived: float) -> None:
+        if message["type"] != "data":
+            print("unexpected:", message, file=sys.stderr)
+            return
+        self.following.add(message["id"])
+        if len(self.following) == len(QUERIES) + len(self.panels):
+            self.all_following.set()
+        if message["id"].startswith("panel-"):
+            self.panel_messages += 1
+            return
+        expected = QUERIES[message["id"]]
+        for series in message["series"]:
+            for stamp, value in zip(series["timestamps"], series["values"], strict=True):
+                if value == expected(stamp // 1000):
+                    self.received.setdefault((message["id"], stamp // 1000), arrived)
 
 
 async def run_clients(
     url: str, clients: int, seconds: float, panels: list[int]
 ) -> tuple[list[Subscriber], range]:
-    """Connect and subscribe every client, then listen; returns them and the measured steps."""
+    """Connect and subscribe every client, then, once every subscription of every client has
+    delivered its first data (steady state), listen; returns them and the measured steps."""
     ws_url = url.replace("http", "ws", 1) + "/api/live"
     subscribers = [Subscriber(panels) for _ in range(clients)]
     stop = asyncio.Event()
     tasks = []
+    readies = []
     for index, subscriber in enumerate(subscribers):
         ready = asyncio.Event()
         tasks.append(asyncio.create_task(subscriber.run(ws_url, ready, stop)))
+        readies.append(ready)
         if index % 50 == 49:
             await ready.wait()  # connect in waves, not 1,000 handshakes at once
+    began = time.monotonic()
+    for ready in readies:
+        await ready.wait()
+    print(f"every client following all its subscriptions {time.monotonic() - began:.1f} s "
+          "after the last connected")  # fmt: skip
     await asyncio.sleep(2)
     first_step = int(time.time()) + 1
     await asyncio.sleep(seconds)
@@ -224,7 +246,11 @@ def measure(url: str, pid: int | None, clients: int, seconds: float, panels: lis
         f"{len(steps)} measured writes of {SERIES} series"
     )
     panel_messages = sum(s.panel_messages for s in subscribers)
-    print(f"panel messages received: {panel_messages / wall:,.0f}/s over all clients")
+    frames = sum(s.frames for s in subscribers)
+    print(
+        f"received over all clients: {panel_messages / wall:,.0f} panel messages/s in "
+        f"{frames / wall:,.0f} frames/s"
+    )
     if latencies:
         p50 = statistics.median(latencies)
         p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]

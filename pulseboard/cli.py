@@ -58,5 +58,12 @@ def serve(settings: Settings, log_level: str = "info") -> int:
         print(f"pulseboard: cannot start: {exc}", file=sys.stderr)
         return 1
     app = create_app(pulseboard)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=log_level.lower())
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=log_level.lower(),
+        # Live frames are small and many: compressing each costs more CPU than it saves.
+        ws_per_message_deflate=False,
+    )
     return 0

@@ -43,6 +43,9 @@ MAX_MESSAGE_CHARS = 65_536
 # How long closing a dropped socket may take; a client that does not read gets no close frame.
 CLOSE_TIMEOUT_S = 2.0
 PONG = Outgoing("pong", '{"type":"pong"}')
+# How long a frame waits for more messages to join it, and how many it holds at most.
+BATCH_WINDOW_S = 0.01
+MAX_BATCH = 256
 
 
 def _error(exc: SubscriptionError) -> Outgoing:
@@ -85,9 +88,17 @@ async def live_socket(websocket: WebSocket) -> None:
 
 
 async def _send_all(websocket: WebSocket, client: LiveClient) -> None:
+    """Send what the hub queues. A client following a dashboard gets a message per panel on
+    every tick: those waiting together go out as one frame, a JSON array, which saves most of
+    the per-frame cost on both ends (a browser with 20 live panels gets 1 frame a second, not
+    20)."""
     while True:
         message = await client.outbox.get()
-        await websocket.send_text(message.text)
+        await asyncio.sleep(BATCH_WINDOW_S)  # the tick's other panels finish meanwhile
+        texts = [message.text]
+        while len(texts) < MAX_BATCH and not client.outbox.empty():
+            texts.append(client.outbox.get_nowait().text)
+        await websocket.send_text(texts[0] if len(texts) == 1 else f"[{','.join(texts)}]")
 
 
 async def _receive_all(

@@ -8,7 +8,7 @@ Client -> server (JSON text frames):
     {"type": "unsubscribe", "id": "cpu"}
     {"type": "ping"}
 
-Server -> client:
+Server -> client (a frame holds one message, or a JSON array of messages sent together):
     {"type": "data", "id", "ref", "computed_at", "start", "end", "step", "reset",
      "series": [{"labels": {...}, "timestamps": [ms...], "values": [...]}],
      "appeared": [labels...], "vanished": [labels...]}

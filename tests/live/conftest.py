@@ -3,17 +3,23 @@ the live router served by uvicorn on loopback."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
+import weakref
+from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
+import orjson
 import pytest
 import uvicorn
 from fastapi import FastAPI
+from websockets.asyncio.client import ClientConnection
 
 from pulseboard.api import live
 from pulseboard.config import StorageConfig
@@ -176,3 +182,17 @@ def running_live_server(
 def live_server(storage: EmbeddedStorage, engine: CountingEngine) -> Iterator[LiveServer]:
     with running_live_server(storage, engine, LiveHub(engine)) as server:
         yield server
+
+
+_PENDING: weakref.WeakKeyDictionary[ClientConnection, deque[dict[str, Any]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def receive(ws: ClientConnection, timeout_s: float = 10) -> dict[str, Any]:
+    """The next message from the server: a frame holds one message or an array of them."""
+    pending = _PENDING.setdefault(ws, deque())
+    while not pending:
+        frame = orjson.loads(await asyncio.wait_for(ws.recv(), timeout_s))
+        pending.extend(frame if isinstance(frame, list) else [frame])
+    return pending.popleft()

@@ -14,7 +14,13 @@ from pulseboard.live.hub import LiveHub, LiveLimits
 from pulseboard.live.protocol import LiveQuery, UnknownPanelError
 from pulseboard.storage.embedded import EmbeddedStorage
 from pulseboard.storage.protocol import Scope
-from tests.live.conftest import COUNTER, CountingEngine, LiveServer, running_live_server
+from tests.live.conftest import (
+    COUNTER,
+    CountingEngine,
+    LiveServer,
+    receive,
+    running_live_server,
+)
 from tests.live.test_fanout import RATE, eventually, next_message, subscribe
 
 
@@ -40,9 +46,7 @@ def server(storage: EmbeddedStorage, engine: CountingEngine) -> Iterator[LiveSer
 
 async def reply(ws: ClientConnection, message: dict[str, Any]) -> dict[str, Any]:
     await ws.send(orjson.dumps(message).decode())
-    answer = orjson.loads(await ws.recv())
-    assert isinstance(answer, dict)
-    return answer
+    return await receive(ws)
 
 
 async def closed_with(server: LiveServer, frame: str | bytes) -> tuple[int, str]:

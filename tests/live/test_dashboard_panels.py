@@ -14,6 +14,7 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
 from tests.conftest import ServerProcess, free_port, start_server, stop_server
+from tests.live.conftest import receive
 
 
 def _ops_dashboard() -> dict[str, object]:
@@ -58,8 +59,7 @@ def server(tmp_path: Path) -> Iterator[ServerProcess]:
 
 async def _next(ws: ClientConnection, kind: str) -> dict[str, Any]:
     while True:
-        message = orjson.loads(await ws.recv())
-        assert isinstance(message, dict)
+        message = await receive(ws)
         if message["type"] == kind:
             return message
 

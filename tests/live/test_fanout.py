@@ -12,14 +12,14 @@ import orjson
 from websockets.asyncio.client import ClientConnection, connect
 
 from pulseboard.promql.api import Matrix
-from tests.live.conftest import COUNTER, SECOND, LiveServer
+from tests.live.conftest import COUNTER, SECOND, LiveServer, receive
 
 RATE = f"sum by (instance) (rate({COUNTER}[10s]))"
 
 
 async def next_message(ws: ClientConnection, kind: str = "data") -> dict[str, Any]:
     while True:
-        message = orjson.loads(await asyncio.wait_for(ws.recv(), 10))
+        message = await receive(ws)
         if message["type"] == kind:
             return message  # type: ignore[no-any-return]
         assert message["type"] != "error", message
@@ -146,3 +146,20 @@ async def test_series_that_appear_are_named(live_server: LiveServer) -> None:
     # vector(...) exists on odd seconds only: it appears and vanishes by turns.
     assert any(appeared == [{}] for appeared, _ in changes)
     assert any(vanished == [{}] for _, vanished in changes)
+
+
+async def test_a_ticks_messages_for_one_client_travel_in_one_frame(
+    live_server: LiveServer,
+) -> None:
+    queries = [RATE, f"count({COUNTER})", f"max({COUNTER})", f"min({COUNTER})"]
+    async with connect(live_server.ws_url) as ws:
+        for index, query in enumerate(queries):
+            await ws.send(subscribe(f"q{index}", query))
+        batched = 0
+        for _ in range(8):
+            frame = orjson.loads(await asyncio.wait_for(ws.recv(), 10))
+            if isinstance(frame, list):
+                assert all(message["type"] == "data" for message in frame)
+                batched = max(batched, len({message["id"] for message in frame}))
+        # Every tick evaluates the four queries; their messages leave together.
+        assert batched == len(queries)
