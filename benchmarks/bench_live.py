@@ -221,6 +221,7 @@ def measure(url: str, pid: int | None, clients: int, seconds: float, panels: lis
     writer.start()
     server = psutil.Process(pid) if pid else None
     cpu_before = server.cpu_times() if server else None
+    own_before = psutil.Process().cpu_times()
     began = time.monotonic()
     subscribers, measured = asyncio.run(run_clients(url, clients, seconds, panels))
     wall = time.monotonic() - began
@@ -263,6 +264,11 @@ def measure(url: str, pid: int | None, clients: int, seconds: float, panels: lis
         f"updates missed: {sum(missed.values())} in total, by {len(missed)} clients "
         f"(most by one client: {max(missed.values(), default=0)}; expected 0)"
     )
+    own = psutil.Process().cpu_times()
+    own_used = (own.user - own_before.user) + (own.system - own_before.system)
+    # On one machine the clients compete with the server: a saturated load generator delays
+    # receipts by itself.
+    print(f"load generator (this process) CPU: {own_used / wall:.0%} of one core on average")
     if server is not None and cpu_before is not None:
         cpu = server.cpu_times()
         used = (cpu.user - cpu_before.user) + (cpu.system - cpu_before.system)
