@@ -31,7 +31,7 @@ from pulseboard.promql.cache import CachedEngine
 from pulseboard.promql.engine import Engine
 from pulseboard.storage.embedded import EmbeddedStorage
 from pulseboard.storage.protocol import UNRESTRICTED, Scope
-from pulseboard.telemetry import Telemetry
+from pulseboard.telemetry import LiveCollector, Telemetry
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,7 @@ class Pulseboard:
         self.live_hub = LiveHub(
             self.engine, resolver=PanelQueries(self.dashboards, self.storage, self.engine)
         )
+        self.telemetry.registry.register(LiveCollector(self.live_hub))
         self.ingester = Ingester(
             self.storage, settings.limits, self.telemetry, on_stored=self.live_hub.note_appended
         )

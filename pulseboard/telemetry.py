@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Protocol
 
 from prometheus_client import (
     CollectorRegistry,
@@ -46,6 +47,33 @@ class StorageCollector(Collector):
             ),
         ):
             yield GaugeMetricFamily(name, help_text, value=value)
+
+
+class LiveFigures(Protocol):
+    @property
+    def connected_clients(self) -> int: ...
+
+    @property
+    def shared_evaluations(self) -> int: ...
+
+
+class LiveCollector(Collector):
+    """Live-update connections and the shared evaluations serving them, read at scrape time."""
+
+    def __init__(self, live: LiveFigures) -> None:
+        self._live = live
+
+    def collect(self) -> Iterator[Metric]:
+        yield GaugeMetricFamily(
+            "pulseboard_live_clients",
+            "Connected live-update clients (WebSocket and SSE).",
+            value=self._live.connected_clients,
+        )
+        yield GaugeMetricFamily(
+            "pulseboard_live_shared_evaluations",
+            "Distinct live queries evaluated every tick, each shared by all its subscribers.",
+            value=self._live.shared_evaluations,
+        )
 
 
 class Telemetry:

@@ -85,6 +85,11 @@ async def test_a_panel_subscription_follows_the_panels_interpolated_targets(
         assert set(first["B"]["series"][0]["values"]) == {2}
         assert all(m["reset"] and m["computed_at"] >= subscribed_ms for m in first.values())
 
+        # The server's own metrics count the connection and the two shared evaluations.
+        metrics = httpx.get(f"{server.url}/metrics").text
+        assert "\npulseboard_live_clients 1.0\n" in metrics
+        assert "\npulseboard_live_shared_evaluations 2.0\n" in metrics
+
         # A sample written now is pushed to the panel without asking again.
         _write(server, int(time.time() * 1000) // 1000 * 1000 + 1000, 1)
         update = await _next(ws, "data")
