@@ -173,7 +173,8 @@ class Block:
     def _read_rows(self, rows: Int64Array, columns: tuple[str, ...]) -> dict[str, np.ndarray]:
         _, group_starts = self._open()
         group_of_row = np.searchsorted(group_starts, rows, side="right") - 1
-        groups = np.unique(group_of_row)
+        # Which row groups are read: a count per group is linear, unlike sorting the rows.
+        groups = np.flatnonzero(np.bincount(group_of_row, minlength=len(group_starts) - 1))
         decoded = [self._decoded_group(int(group)) for group in groups.tolist()]
         if len(decoded) == 1:
             arrays = decoded[0]

@@ -188,8 +188,12 @@ def _per_histogram(vector: Steps, solve: Solver, check_monotonic: bool) -> Histo
         present = vector.present[rows]
         values = np.full(steps, np.nan)
         has = present.any(axis=0)
-        # Buckets missing at some steps change the histogram: solve each presence pattern alone.
-        patterns, inverse = np.unique(present.T, axis=0, return_inverse=True)
+        # Buckets missing at some steps change the histogram: solve each presence pattern alone
+        # (usually there is one: every bucket at every step, which needs no search for others).
+        if present.all():
+            patterns, inverse = present[:, :1].T, np.zeros(steps, np.intp)
+        else:
+            patterns, inverse = np.unique(present.T, axis=0, return_inverse=True)
         for index, pattern in enumerate(patterns):
             if not pattern.any():
                 continue
