@@ -16,7 +16,8 @@ class PromJSONResponse(Response):
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
-        return orjson.dumps(content)
+        # numpy arrays (panel data frames) are written directly; their NaN and infinities as null.
+        return orjson.dumps(content, option=orjson.OPT_SERIALIZE_NUMPY)
 
 
 class APIError(Exception):

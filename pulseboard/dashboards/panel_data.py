@@ -8,7 +8,6 @@ panels refreshed within one step ask the engine the same question and the cache 
 from __future__ import annotations
 
 import logging
-import math
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from pulseboard.dashboards.variables import (
     resolve_variables,
 )
 from pulseboard.model.labels import METRIC_NAME, Labels
+from pulseboard.model.samples import Float64Array
 from pulseboard.promql.api import (
     Matrix,
     PromQLError,
@@ -233,9 +233,10 @@ def _frame(
         "refId": job.target.ref_id,
         "name": legend_name(labels, legend),
         "labels": dict(labels),
-        "timestamps": timestamps.tolist(),
-        # JSON has no NaN or infinity: those points are gaps (null), as Grafana draws them.
-        "values": [v if math.isfinite(v) else None for v in values.tolist()],
+        # Arrays are written by orjson directly; JSON has no NaN or infinity: those points are
+        # written as null, gaps, as Grafana draws them.
+        "timestamps": np.ascontiguousarray(timestamps, np.int64),
+        "values": np.ascontiguousarray(values, np.float64),
     }
 
 
@@ -261,7 +262,7 @@ def _panel_result(panel: Panel, jobs: Sequence[_Job]) -> dict[str, Any]:
             frame["reduced"] = _reduced(frame["values"], calc, defaults)
     if errors:
         state = "error"
-    elif panel.type not in _NO_QUERIES and not any(frame["values"] for frame in frames):
+    elif panel.type not in _NO_QUERIES and not any(len(frame["values"]) for frame in frames):
         state = "nodata"
     else:
         state = "ok"
@@ -286,7 +287,7 @@ def _calc(panel: Panel) -> str:
     return "lastNotNull"
 
 
-def _reduced(values: list[float | None], calc: str, defaults: FieldDefaults) -> dict[str, Any]:
+def _reduced(values: Float64Array, calc: str, defaults: FieldDefaults) -> dict[str, Any]:
     value = reduce_values(values, calc)
     state = threshold_state(value, defaults, values)
     return {"calc": calc, "value": value, **state}

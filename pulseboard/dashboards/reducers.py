@@ -9,6 +9,8 @@ import statistics
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from pulseboard.dashboards.model import (
     FieldDefaults,
     MappingResult,
@@ -17,6 +19,7 @@ from pulseboard.dashboards.model import (
     SpecialMapping,
     ValueMapping,
 )
+from pulseboard.model.samples import Float64Array
 
 Values = list[float]
 
@@ -59,13 +62,16 @@ _REDUCERS: dict[str, Callable[[Values], float]] = {
 CALCS = frozenset(_REDUCERS) | {"last", "first"}
 
 
-def reduce_values(values: list[float | None], calc: str) -> float | None:
-    """The series reduced by `calc` (lastNotNull for a reducer this server does not know)."""
-    if calc == "last":
-        return values[-1] if values else None
-    if calc == "first":
-        return values[0] if values else None
-    present = [value for value in values if value is not None]
+def reduce_values(values: Float64Array, calc: str) -> float | None:
+    """The series reduced by `calc` (lastNotNull for a reducer this server does not know).
+
+    Non-finite values are gaps (null), as the frames carry them."""
+    if calc in ("last", "first"):
+        if not len(values):
+            return None
+        end = float(values[-1] if calc == "last" else values[0])
+        return end if math.isfinite(end) else None
+    present: Values = values[np.isfinite(values)].tolist()
     if calc == "count":
         return float(len(present))
     if not present:
@@ -75,7 +81,7 @@ def reduce_values(values: list[float | None], calc: str) -> float | None:
 
 
 def threshold_state(
-    value: float | None, defaults: FieldDefaults, values: list[float | None]
+    value: float | None, defaults: FieldDefaults, values: Float64Array
 ) -> dict[str, Any]:
     """The threshold step the value falls in (its colour and index) and any mapped text/colour."""
     state: dict[str, Any] = {}
@@ -99,10 +105,11 @@ def threshold_state(
     return state
 
 
-def _percent(value: float, defaults: FieldDefaults, values: list[float | None]) -> float:
-    present = [v for v in values if v is not None]
-    low = defaults.min if defaults.min is not None else min(present, default=0.0)
-    high = defaults.max if defaults.max is not None else max(present, default=0.0)
+def _percent(value: float, defaults: FieldDefaults, values: Float64Array) -> float:
+    present = values[np.isfinite(values)]
+    low, high = (float(present.min()), float(present.max())) if len(present) else (0.0, 0.0)
+    low = defaults.min if defaults.min is not None else low
+    high = defaults.max if defaults.max is not None else high
     return (value - low) / (high - low) * 100 if high > low else 100.0
 
 
