@@ -77,7 +77,10 @@ class PanelQueries:
             scope=scope,
             now_ms=round(time.time() * 1000),
         )
-        return [LiveQuery(job.target.ref_id, job.expr) for job in panel_jobs(panel, request)]
+        return [
+            LiveQuery(job.target.ref_id, job.expr, job.step_ms)
+            for job in panel_jobs(panel, request)
+        ]
 
 
 def _failed(task: asyncio.Task[list[LiveQuery]]) -> bool:

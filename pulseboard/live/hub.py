@@ -113,7 +113,10 @@ class LiveHub:
             for query in await self._queries(request, scope):
                 if client.closed.is_set():
                     return
-                key = QueryKey(query.expr, request.step_ms, request.interval_ms, scope)
+                step_ms = request.step_ms
+                if request.step is None and query.step_ms is not None:
+                    step_ms = query.step_ms
+                key = QueryKey(query.expr, step_ms, request.interval_ms, scope)
                 shared = self._shared_for(key)
                 member = Member(client, request.id, query.ref)
                 memberships.append((shared, member))

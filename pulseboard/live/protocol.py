@@ -3,6 +3,7 @@
 Client -> server (JSON text frames):
     {"type": "subscribe", "id": "cpu", "query": "<promql>", "interval": "1s|5s|10s|30s|1m",
      "range": "15m", "step": "15s", "since": <ms>}                    (step, since optional)
+        step defaults to the interval for a query, to the panel's own step for a panel
     {"type": "subscribe", "id": "p3", "dashboard": "<uid>", "panel": 3, "vars": {"job": ["api"]},
      "interval": "10s", "range": "1h", "since": {"A": <ms>, "B": <ms>}}
     {"type": "unsubscribe", "id": "cpu"}
@@ -63,6 +64,9 @@ class LiveQuery:
 
     ref: str
     expr: str
+    # The step a panel draws at (its data's resolution): a panel subscription that names no step
+    # follows it, so a panel scraped every 15 s is not evaluated every second for the same value.
+    step_ms: int | None = None
 
 
 class UnknownPanelError(LookupError):

@@ -95,6 +95,18 @@ async def test_a_panel_subscription_follows_the_panels_interpolated_targets(
         update = await _next(ws, "data")
         assert not update["reset"] and update["end"] > first[update["ref"]]["end"]
 
+        # Without a step, a panel is followed at its own step (6 h over 1,920 px: 15 s).
+        await ws.send(
+            orjson.dumps(
+                {"type": "subscribe", "id": "p3", "dashboard": "ops", "panel": 1,
+                 "interval": "1s", "range": "5m"}
+            ).decode()
+        )  # fmt: skip
+        own_step = await _next(ws, "data")
+        while own_step["id"] != "p3":
+            own_step = await _next(ws, "data")
+        assert own_step["step"] == 15_000 and own_step["reset"]
+
         await ws.send(
             orjson.dumps(
                 {"type": "subscribe", "id": "p2", "dashboard": "ops", "panel": 9,
