@@ -13,6 +13,8 @@ import asyncio
 import logging
 from dataclasses import dataclass
 
+import anyio
+
 from pulseboard.live.client import GOING_AWAY, TRY_AGAIN_LATER, LiveClient
 from pulseboard.live.protocol import (
     LiveQuery,
@@ -39,6 +41,7 @@ class LiveLimits:
     settle_ms: int = 250
     evaluation_timeout_s: float = 30.0
     sse_heartbeat_s: float = 15.0
+    concurrent_evaluations: int = 2  # worker threads evaluating live queries at once
 
 
 class LiveHub:
@@ -54,7 +57,11 @@ class LiveHub:
         self._engine = engine
         self._resolver = resolver
         self._clock = clock or DataClock(wall_clock_ms)
-        self._settings = EvaluationSettings(limits.settle_ms, limits.evaluation_timeout_s)
+        self._settings = EvaluationSettings(
+            limits.settle_ms,
+            limits.evaluation_timeout_s,
+            anyio.CapacityLimiter(limits.concurrent_evaluations),
+        )
         self._shared: dict[QueryKey, SharedQuery] = {}
         self._clients: dict[LiveClient, dict[str, list[tuple[SharedQuery, Member]]]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None

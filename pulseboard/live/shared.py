@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import anyio
 import orjson
 from anyio import to_thread
 
@@ -71,6 +72,10 @@ class Member:
 class EvaluationSettings:
     settle_ms: int
     timeout_s: float
+    # Evaluations running at once, over all shared queries. Panels stepping together (every
+    # 15 s) would otherwise start a thread each and fight the event loop for the GIL; a few at a
+    # time keeps pushes of the other queries prompt.
+    limiter: anyio.CapacityLimiter
 
 
 class SharedQuery:
@@ -186,7 +191,8 @@ class SharedQuery:
                 window.step_ms,
                 key.scope,
                 self._settings.timeout_s,
-            )
+            ),
+            limiter=self._settings.limiter,
         )
         value = result.value
         assert isinstance(value, Matrix)  # the engine's contract for range queries
