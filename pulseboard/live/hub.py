@@ -38,10 +38,11 @@ class LiveLimits:
     # Messages a client may have waiting; one more and it is dropped as too slow. A dashboard
     # of 20 panels at 1 s fills 64 in about 3 s of not reading.
     send_queue_messages: int = 64
-    settle_ms: int = 250
+    # A tick waits this long at most for samples stamped at or after it to be stored.
+    settle_ms: int = 500
     evaluation_timeout_s: float = 30.0
     sse_heartbeat_s: float = 15.0
-    concurrent_evaluations: int = 2  # worker threads evaluating live queries at once
+    concurrent_evaluations: int = 4  # worker threads evaluating live queries at once
 
 
 class LiveHub:
