@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -97,6 +98,10 @@ class SharedQuery:
         self._changes = SeriesChanges()
         self._task: asyncio.Task[None] | None = None
         self._joining = 0
+        # Queries stepping slower than they tick (panels at their data's 15 s resolution) would
+        # all evaluate on the same tick, starving the event loop and delaying every other push;
+        # each waits its own fixed part of an interval instead, spreading them out.
+        self._spread_s = zlib.crc32(key.expr.encode()) % key.interval_ms / 1000
 
     async def join(self, member: Member, range_ms: int, since_ms: int | None) -> None:
         """Send the member its first window, then add it to the pushes; raises PromQLError."""
@@ -152,6 +157,8 @@ class SharedQuery:
             end_ms = align_down(tick_ms, self.key.step_ms)
             if end_ms > self._last_end_ms:
                 step_ms = self.key.step_ms
+                if step_ms > self.key.interval_ms:
+                    await asyncio.sleep(self._spread_s)
                 await self._push(Window(self._last_end_ms + step_ms, end_ms, step_ms, reset=False))
 
     def _latest_due_tick(self) -> int:
