@@ -8,6 +8,7 @@ panels refreshed within one step ask the engine the same question and the cache 
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -52,9 +53,9 @@ _REDUCING = frozenset({"stat", "gauge", "bargauge", "piechart", "table"})
 # wide when the viewer does not say.
 DEFAULT_WIDTH_PX = 1920
 _MIN_POINTS = 100
-# Targets evaluated at once: the engine's numpy work releases the GIL, and more threads than
-# this only queue for the same cores.
-_CONCURRENT_TARGETS = 8
+# Targets evaluated at once: one per core (the engine's numpy work releases the GIL, its Python
+# work does not). Measured on 2 cores: 8 threads 282 ms for the Operations dashboard, 2 220 ms.
+_CONCURRENT_TARGETS = min(4, os.cpu_count() or 1)
 _LEGEND = re.compile(r"\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}")
 
 
