@@ -62,11 +62,8 @@ class Engine:
     def instant(
         self, query: str, time_ms: int, scope: Scope = UNRESTRICTED, timeout_s: float | None = None
     ) -> QueryResult:
-        expr = parse(query)
         ctx = self._context(query, scope, time_ms, time_ms, 0, timeout_s)
-        ts = np.array([time_ms], np.int64)
-        value = Evaluator(ctx).eval(expr, ts)
-        RELEASER.note(ctx.loaded_samples)
+        value = self._evaluate(ctx, np.array([time_ms], np.int64))
         return QueryResult(_instant_result(value, time_ms), list(ctx.warnings))
 
     def range(
@@ -86,13 +83,15 @@ class Engine:
             )
         if end_ms < start_ms:
             raise QueryParseError("end timestamp must not be before start time")
-        expr = parse(query)
-        ctx = self._context(query, scope, start_ms, end_ms, step_ms, timeout_s)
-        ctx.shared = shared
+        ctx = self._context(query, scope, start_ms, end_ms, step_ms, timeout_s, shared)
         ts = np.arange(start_ms, end_ms + 1, step_ms, dtype=np.int64)
-        value = Evaluator(ctx).eval(expr, ts)
-        RELEASER.note(ctx.loaded_samples)
+        value = self._evaluate(ctx, ts)
         return QueryResult(_range_result(value, ts), list(ctx.warnings))
+
+    def _evaluate(self, ctx: EvalContext, ts: Int64Array) -> Value:
+        value = Evaluator(ctx).eval(parse(ctx.query), ts)
+        RELEASER.note(ctx.loaded_samples)
+        return value
 
     def _context(
         self,
@@ -102,6 +101,7 @@ class Engine:
         end_ms: int,
         step_ms: int,
         timeout_s: float | None,
+        shared: SharedSubexpressions | None = None,
     ) -> EvalContext:
         timeout = self._default_timeout_s if timeout_s is None else timeout_s
         return EvalContext(
@@ -116,6 +116,7 @@ class Engine:
             default_subquery_step_ms=self._subquery_step_ms,
             batch_samples=self._batch_samples,
             query=query,
+            shared=shared,
         )
 
 

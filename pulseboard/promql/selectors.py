@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
@@ -82,22 +81,28 @@ def _batches(
     key = (tuple(str(m) for m in matchers), start, end)
     kept = ctx.selected.get(key)
     if kept is not None:
+        ctx.check_grid(len(kept), steps)
         yield kept
         return
     groups = ctx.storage.select_batches(
         matchers, start, end, ctx.scope, batch_samples=ctx.batch_samples
     )
     series = 0
-    first = next(groups, SeriesSet.empty())
-    following = next(groups, None)
-    if following is None:
-        ctx.selected[key] = first
-    for group in itertools.chain([first], [] if following is None else [following], groups):
+    yielded = 0
+    only: SeriesSet | None = None  # the group, while there has been just one
+    for group in groups:
         ctx.account(len(group.timestamps))
         series += len(group)
         ctx.check_grid(series, steps)
         ctx.check_deadline()
+        only = group if yielded == 0 else None
+        yielded += 1
         yield group
+    if not yielded:  # consumers always get a group, if an empty one
+        only = SeriesSet.empty()
+        yield only
+    if only is not None:
+        ctx.selected[key] = only
 
 
 def instant_vector(
