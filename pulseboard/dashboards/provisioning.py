@@ -209,26 +209,11 @@ class Provisioner:
                 folder = path.parent.name
             dashboard = dashboard.model_copy(update={"folder": folder})
             self._service.mark_provisioned(dashboard.uid, provider.name, provider.allow_ui_updates)
-            _store_if_changed(self._service, dashboard, AUTHOR, f"provisioned from {path.name}")
+            self._service.put(dashboard, author=AUTHOR, message=f"provisioned from {path.name}")
         except (InvalidDashboardError, GrafanaImportError, MetaError, OSError) as exc:
             log.warning("cannot provision %s: %s", path, exc)
             return _FileState(signature, None if known is None else known.uid, str(exc))
         return _FileState(signature, dashboard.uid)
-
-
-def _store_if_changed(
-    service: DashboardService, dashboard: Dashboard, author: str, message: str
-) -> StoredDashboard:
-    document = dashboard.to_document()
-    try:
-        stored = service.store.get(dashboard.uid)
-    except DashboardNotFoundError:
-        return service.store.create(document, author=author, message=message)
-    if {**stored.data, "version": 0} == {**document, "version": 0}:
-        return stored
-    return service.store.update(
-        dashboard.uid, document, expected_version=stored.version, author=author, message=message
-    )
 
 
 # ----------------------------------------------------------------------------- templates
@@ -264,4 +249,4 @@ def recreate_template(service: DashboardService, uid: str) -> StoredDashboard:
     templates = template_dashboards()
     if uid not in templates:
         raise DashboardNotFoundError(uid)
-    return _store_if_changed(service, templates[uid], TEMPLATES_AUTHOR, "re-created from template")
+    return service.put(templates[uid], author=TEMPLATES_AUTHOR, message="re-created from template")
