@@ -203,7 +203,9 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoStore]:
 def first_real_values(
     dashboard: Dashboard, storage: EmbeddedStorage, engine: Engine, start_ms: int, end_ms: int
 ) -> dict[str, ResolvedVariable]:
-    """Each variable set to the first value the data offers for it (All when it offers none)."""
+    """Each variable as the dashboard opens: All where that is its default (a single project
+    may have had no 5xx in the last minutes of random demo data), else the first value the data
+    offers for it."""
     variables = dashboard.variables
     chosen: dict[str, list[str]] = {}
 
@@ -213,8 +215,10 @@ def first_real_values(
         )
 
     for variable in variables:  # in order: a variable's choice narrows the next one's options
-        offered = [option.value for option in resolve()[variable.name].options]
-        chosen[variable.name] = [value for value in offered if value != ALL][:1]
+        found = resolve()[variable.name]
+        if not found.is_all:
+            offered = [option.value for option in found.options]
+            chosen[variable.name] = [value for value in offered if value != ALL][:1]
     return resolve()
 
 

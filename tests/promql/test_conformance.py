@@ -15,7 +15,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -289,15 +289,10 @@ def run_case(case: pt.TestCase, engine: Any, *, at_variants: bool = True) -> str
     time, and with ``@ <eval time>`` added to every selector at other evaluation times."""
     cmd = case.eval
     if cmd.is_range:
-        try:
-            result = engine.range(cmd.expr, cmd.start_ms, cmd.end_ms, cmd.step_ms)
-        except PromQLError as error:
-            if cmd.is_fail:
-                return pt.check_failure(cmd, str(error))
-            return f"error evaluating the query: {type(error).__name__}: {error}"
-        if cmd.is_fail:
-            return "expected an error but the query succeeded"
-        return pt.check_annotations(cmd, result.warnings) or compare(cmd, result.value)
+        _, problem = _answered(
+            cmd, lambda: engine.range(cmd.expr, cmd.start_ms, cmd.end_ms, cmd.step_ms)
+        )
+        return problem
     problem = _run_instant(cmd, engine, cmd.expr, cmd.eval_ms)
     if problem or not at_variants:
         return problem
@@ -313,17 +308,22 @@ def run_case(case: pt.TestCase, engine: Any, *, at_variants: bool = True) -> str
     return None
 
 
-def _run_instant(cmd: pt.EvalCmd, engine: Any, expr: str, at: int) -> str | None:
+def _answered(cmd: pt.EvalCmd, evaluate: Callable[[], Any]) -> tuple[Any, str | None]:
+    """The engine's result (None when it failed) and what differs from the expectation."""
     try:
-        result = engine.instant(expr, at)
+        result = evaluate()
     except PromQLError as error:
         if cmd.is_fail:
-            return pt.check_failure(cmd, str(error))
-        return f"error evaluating the query: {type(error).__name__}: {error}"
+            return None, pt.check_failure(cmd, str(error))
+        return None, f"error evaluating the query: {type(error).__name__}: {error}"
     if cmd.is_fail:
-        return "expected an error but the query succeeded"
-    problem = pt.check_annotations(cmd, result.warnings) or compare(cmd, result.value)
-    if problem:
+        return None, "expected an error but the query succeeded"
+    return result, pt.check_annotations(cmd, result.warnings) or compare(cmd, result.value)
+
+
+def _run_instant(cmd: pt.EvalCmd, engine: Any, expr: str, at: int) -> str | None:
+    result, problem = _answered(cmd, lambda: engine.instant(expr, at))
+    if result is None or problem:
         return problem
     if cmd.exclude_from_range_query or QUERY_CONTEXT_FUNCTIONS.search(expr):
         return None
