@@ -161,5 +161,6 @@ def test_templates_are_created_once_and_can_be_recreated(
     assert client.post("/api/dashboards/templates/nope/recreate").status_code == 404
     home = client.get("/api/dashboards/home", params={"persona": "business"}).json()
     assert home["uid"] == "business-overview" and home["refresh"] == "30s"
+    assert home["time"] == {"from": "now-7d", "to": "now"}
     assert client.get("/api/dashboards/home").json()["uid"] == "operations"
     assert client.get("/api/dashboards/home", params={"persona": "cfo"}).status_code == 400
