@@ -445,9 +445,7 @@ class EmbeddedStorage:
         self, matchers: Sequence[Matcher], start_ms: int, end_ms: int, scope: Scope = UNRESTRICTED
     ) -> SeriesSet:
         ids = self._matching_ids(matchers, start_ms, end_ms, scope)
-        data = self._read(ids, start_ms, end_ms, _RAW, _VALUE_COLUMNS)
-        labels, offsets = self._group(data.ids)
-        return SeriesSet(labels, offsets, data.timestamps, data.columns["value"])
+        return self._series_set(ids, start_ms, end_ms)
 
     def select_batches(
         self,
@@ -459,18 +457,21 @@ class EmbeddedStorage:
         batch_samples: int,
     ) -> Iterator[SeriesSet]:
         ids = self._matching_ids(matchers, start_ms, end_ms, scope)
+        size = max(1, batch_samples // _GUESSED_SAMPLES_PER_SERIES)
+        if len(ids) <= size:  # one group (most queries): no order to choose
+            if len(ids):
+                yield self._series_set(ids, start_ms, end_ms)
+            return
         # In label order: a block stores its rows by label set, so a group of label neighbours
         # decodes a few neighbouring row groups rather than a scattering of them.
         ordered = sorted(ids.tolist(), key=self._index.labels.__getitem__)
         position = 0
-        size = max(1, batch_samples // _GUESSED_SAMPLES_PER_SERIES)
         while position < len(ordered):
             group = np.sort(np.asarray(ordered[position : position + size], dtype=np.int64))
             position += len(group)
-            data = self._read(group, start_ms, end_ms, _RAW, _VALUE_COLUMNS)
-            labels, offsets = self._group(data.ids)
-            yield SeriesSet(labels, offsets, data.timestamps, data.columns["value"])
-            per_series = max(data.ids.shape[0] / len(group), 1.0)
+            found = self._series_set(group, start_ms, end_ms)
+            yield found
+            per_series = max(len(found.timestamps) / len(group), 1.0)
             size = max(1, int(batch_samples / per_series))
 
     def select_rollup(
@@ -488,6 +489,11 @@ class EmbeddedStorage:
         data = self._read(ids, start_ms, end_ms, names[resolution_ms], ROLLUP_COLUMNS)
         labels, offsets = self._group(data.ids)
         return RollupSet(resolution_ms, labels, offsets, data.timestamps, data.columns)
+
+    def _series_set(self, ids: Int64Array, start_ms: int, end_ms: int) -> SeriesSet:
+        data = self._read(ids, start_ms, end_ms, _RAW, _VALUE_COLUMNS)
+        labels, offsets = self._group(data.ids)
+        return SeriesSet(labels, offsets, data.timestamps, data.columns["value"])
 
     def _matching_ids(
         self, matchers: Sequence[Matcher], start_ms: int, end_ms: int, scope: Scope
