@@ -17,8 +17,8 @@ def _reference(offsets: np.ndarray, timestamps: np.ndarray, times: np.ndarray) -
 
 
 @pytest.mark.parametrize("seed", range(5))
-# 31 and 46 steps take the vectorised search, 230 the per-series one; windows of 100 reuse the
-# ends of earlier windows as their starts at spacings of 25 and 5, and cannot at 37.
+# Windows of 100 reuse the ends of earlier windows as their starts at spacings of 25 and 5, and
+# cannot at 37.
 @pytest.mark.parametrize("spacing", [37, 25, 5])
 def test_irregular_series_match_per_series_searchsorted(seed: int, spacing: int) -> None:
     rng = np.random.default_rng(seed)
@@ -59,3 +59,12 @@ def test_regular_scrapes_with_jitter_and_gaps() -> None:
     lo, hi = bounds(offsets, timestamps, after, upto)
     np.testing.assert_array_equal(lo, _reference(offsets, timestamps, after))
     np.testing.assert_array_equal(hi, _reference(offsets, timestamps, upto))
+
+
+def test_times_that_go_back_are_searched_again() -> None:
+    """Instant selectors with `@` or offsets can ask for times out of order."""
+    offsets = np.array([0, 4, 4, 9], np.int64)
+    timestamps = np.array([10, 20, 30, 40, 5, 15, 25, 35, 45], np.int64)
+    times = np.array([35, 12, 45, 0, 100, 20], np.int64)
+    _, hi = bounds(offsets, timestamps, times, times)
+    np.testing.assert_array_equal(hi, _reference(offsets, timestamps, times))

@@ -9,6 +9,7 @@ import numpy as np
 from pulseboard.model.samples import Float64Array, Int64Array
 from pulseboard.promql.api import QueryExecutionError
 from pulseboard.promql.functions.kahan import kahan_inc, kahan_rows
+from pulseboard.promql.kernels import extrapolated
 from pulseboard.promql.values import BoolArray, RangeData, ScalarSteps, Steps, any_rows
 from pulseboard.promql.windows import gather
 
@@ -202,53 +203,16 @@ def _ends(part: slice, rd: RangeData) -> tuple[Int64Array, Int64Array, BoolArray
 
 
 def _extrapolated(rd: RangeData, counter: bool, rate: bool) -> tuple[Float64Array, BoolArray]:
-    """Prometheus' extrapolatedRate for every (series, step) window at once.
-
-    Only window ends are read; counter resets are found through a prefix count, and only the
-    (rare) windows holding one are gathered to add the values lost at each reset.
-    """
-    everything = slice(0, rd.lo.size)
-    first, last, ok = _ends(everything, rd)
-    if not len(rd.values):
-        return np.zeros(len(ok)), ok
-    values = rd.values
-    v0, v1 = values[first], values[last]
-    t0, t1 = rd.timestamps[first], rd.timestamps[last]
-    result = v1 - v0
-    n = (rd.hi - rd.lo).reshape(-1).astype(np.float64)
-    if counter and len(values) > 1:
-        # Positions j where values[j] < values[j-1] within one series: usually very few.
-        candidates = np.flatnonzero(values[1:] < values[:-1]) + 1
-        drops = candidates[~np.isin(candidates, rd.offsets)]
-        in_window = np.searchsorted(drops, last, side="right") - np.searchsorted(
-            drops, first, side="right"
-        )
-        with_reset = np.flatnonzero(ok & (in_window > 0))
-        if len(with_reset):
-            lo = rd.lo.reshape(-1)[with_reset]
-            hi = rd.hi.reshape(-1)[with_reset]
-            for part, g, m in gather(values, lo, hi):
-                fell = m[:, 1:] & (g[:, 1:] < g[:, :-1])
-                cells = with_reset[part]
-                result[cells] = result[cells] + np.where(fell, g[:, :-1], 0.0).sum(axis=1)
-    range_end = np.tile(rd.window_end, rd.lo.shape[0])
-    range_start = range_end - rd.range_ms
-    with np.errstate(invalid="ignore", divide="ignore"):
-        to_start = (t0 - range_start) / 1000.0
-        to_end = (range_end - t1) / 1000.0
-        sampled = (t1 - t0) / 1000.0
-        average = sampled / (n - 1)
-        threshold = average * 1.1
-        to_start = np.where(to_start >= threshold, average / 2, to_start)
-        if counter:
-            to_zero = sampled * (v0 / result)
-            use_zero = (result > 0) & (v0 >= 0) & (to_zero < to_start)
-            to_start = np.where(use_zero, to_zero, to_start)
-        to_end = np.where(to_end >= threshold, average / 2, to_end)
-        factor = (sampled + to_start + to_end) / sampled
-        if rate:
-            factor = factor / (rd.range_ms / 1000.0)
-        return result * factor, ok
+    return extrapolated(
+        rd.values,
+        rd.timestamps,
+        rd.lo,
+        rd.hi,
+        rd.window_end,
+        rd.range_ms,
+        counter,
+        rate,
+    )
 
 
 def _instant(part: slice, rd: RangeData, is_rate: bool) -> tuple[Float64Array, BoolArray]:
