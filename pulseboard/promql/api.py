@@ -12,6 +12,7 @@ from typing import Protocol, TypeVar, cast
 
 from pulseboard.model.labels import Labels
 from pulseboard.model.samples import Float64Array, Int64Array
+from pulseboard.promql.shared_reads import SharedReads
 from pulseboard.storage.protocol import UNRESTRICTED, Scope
 
 
@@ -99,11 +100,13 @@ class SharedSubexpressions:
 
     A dashboard's panels repeat work: `rate(http_request_duration_seconds_bucket[5m])` under
     three percentiles, `sum(rate(http_requests_total[5m]))` under every error ratio. Queries
-    given the same instance evaluate such a subexpression once. Create one per batch (one caller,
-    one time range); the engine keys entries by expression text, step grid and scope.
+    given the same instance evaluate such a subexpression once, and read a selector once for
+    every step grid. Create one per batch (one caller, one time range); the engine keys entries
+    by expression text, step grid and scope.
     """
 
     def __init__(self) -> None:
+        self.reads = SharedReads()
         self._values: dict[Hashable, object] = {}
         self._running: dict[Hashable, threading.Event] = {}
         self._lock = threading.Lock()

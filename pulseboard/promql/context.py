@@ -12,7 +12,8 @@ from pulseboard.promql.api import (
     SharedSubexpressions,
     TooManySamplesError,
 )
-from pulseboard.storage.protocol import Scope, SeriesSet, Storage
+from pulseboard.promql.shared_reads import SharedReads
+from pulseboard.storage.protocol import Scope, Storage
 
 
 @dataclass
@@ -30,7 +31,7 @@ class EvalContext:
     query: str = ""
     loaded_samples: int = 0
     warnings: list[str] = field(default_factory=list)
-    selected: dict[tuple[tuple[str, ...], int, int], SeriesSet] = field(default_factory=dict)
+    selected: SharedReads = field(default_factory=SharedReads)  # the batch's, when shared
     shared: SharedSubexpressions | None = None  # across a batch of queries (a dashboard)
 
     def check_deadline(self) -> None:

@@ -76,14 +76,17 @@ def _batches(
     """The selector's series in groups of whole series, so few samples are held at once."""
     ctx.check_deadline()
     matchers = to_matchers(vs)
-    # The same selector over the same range twice in one query (`x > 5 and x`) reads once
-    # when it fits in one group; larger selections are streamed, not kept.
-    key = (tuple(str(m) for m in matchers), start, end)
-    kept = ctx.selected.get(key)
+    # The same selector read again (`x > 5 and x`, or the next panel of a dashboard at another
+    # step) is answered from the earlier read when that fitted in one group and covers this
+    # range; larger selections are streamed, not kept.
+    key = (tuple(str(m) for m in matchers), ctx.scope)
+    kept = ctx.selected.covering(key, start, end)
     if kept is not None:
         ctx.check_grid(len(kept), steps)
         yield kept
         return
+    # A step more on each side: the same selector on a coarser or finer grid is then covered.
+    start, end = ctx.selected.span(key, start - ctx.step_ms, end + ctx.step_ms)
     groups = ctx.storage.select_batches(
         matchers, start, end, ctx.scope, batch_samples=ctx.batch_samples
     )
@@ -102,7 +105,7 @@ def _batches(
         only = SeriesSet.empty()
         yield only
     if only is not None:
-        ctx.selected[key] = only
+        ctx.selected.keep(key, start, end, only)
 
 
 def instant_vector(

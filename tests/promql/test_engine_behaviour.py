@@ -21,6 +21,7 @@ from pulseboard.promql.api import (
     QueryParseError,
     QueryTimeoutError,
     Scalar,
+    SharedSubexpressions,
     String,
     TooManySamplesError,
     Vector,
@@ -242,8 +243,9 @@ def test_one_storage_read_per_selector(storage: EmbeddedStorage) -> None:
     counting = _CountingStorage(storage)
     engine = Engine(counting)  # type: ignore[arg-type]
     engine.range("rate(http_requests_total[5m] offset 1m)", 10 * MINUTE, 20 * MINUTE, MINUTE)
-    # Windows (t - 1m - 5m, t - 1m] for every step: one read from just after 4m to 19m.
-    assert counting.calls == [(4 * MINUTE + 1, 19 * MINUTE)]
+    # Windows (t - 1m - 5m, t - 1m] for every step: one read from just after 4m to 19m, and a
+    # step more on each side (the same selector on another grid of a dashboard is then covered).
+    assert counting.calls == [(3 * MINUTE + 1, 20 * MINUTE)]
 
 
 def test_backtick_strings_are_raw(engine: Engine) -> None:
@@ -264,6 +266,40 @@ def test_repeated_selector_reads_once(storage: EmbeddedStorage) -> None:
     # At 10m: a is 600 and b is 1200, both above 500.
     assert sorted(s.value for s in result.value.samples) == [600.0, 1200.0]
     assert len(counting.calls) == 1
+
+
+def test_a_batch_reads_a_selector_once_for_several_grids(storage: EmbeddedStorage) -> None:
+    counting = _CountingStorage(storage)
+    engine = Engine(counting)  # type: ignore[arg-type]
+    shared = SharedSubexpressions()
+    queries = [
+        ("sum(rate(http_requests_total[5m]))", 2 * MINUTE),
+        ("rate(http_requests_total{instance='a'}[5m])", MINUTE),
+        ("max(rate(http_requests_total[5m]))", MINUTE),
+        ("max(max_over_time(http_requests_total[8m]))", MINUTE),
+        ("max(http_requests_total)", MINUTE // 2),
+    ]
+    answers = [
+        engine.range(query, 10 * MINUTE, 20 * MINUTE, step, shared=shared).value
+        for query, step in queries
+    ]
+    # The 2m grid's read, a step wider on each side, covers the 1m grid's range; another matcher
+    # set is another read; the 8m windows start before that read and read the union, which
+    # covers the last query.
+    assert counting.calls == [
+        (3 * MINUTE + 1, 22 * MINUTE),
+        (4 * MINUTE + 1, 21 * MINUTE),
+        (MINUTE + 1, 22 * MINUTE),
+    ]
+    for (query, step), answer in zip(queries, answers, strict=True):
+        alone = Engine(storage).range(query, 10 * MINUTE, 20 * MINUTE, step).value
+        assert isinstance(answer, Matrix) and isinstance(alone, Matrix)
+        assert [s.values.tolist() for s in answer.series] == [
+            s.values.tolist() for s in alone.series
+        ]
+        assert [s.timestamps.tolist() for s in answer.series] == [
+            s.timestamps.tolist() for s in alone.series
+        ]
 
 
 def test_large_selections_are_streamed_in_groups_with_the_same_answer(
