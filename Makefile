@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 DATA_DIR ?= ./data
 LISTEN ?= 127.0.0.1:9400
 
-.PHONY: run test check lint typecheck unit bench test-deps
+.PHONY: run test check lint typecheck web web-test unit bench test-deps
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -16,8 +16,9 @@ $(VENV)/.installed: pyproject.toml
 run: $(VENV)/.installed
 	$(VENV)/bin/pulseboard demo --listen $(LISTEN) --data-dir $(DATA_DIR)
 
-## test: install everything the tests need, then lint, type-check and run the whole suite
-test: $(VENV)/.installed test-deps check unit
+## test: install everything the tests need, then lint, type-check, build the web UI (in CI: fail
+## when the committed build is stale), run the web UI's unit tests, then the whole suite
+test: $(VENV)/.installed test-deps check web web-test unit
 
 test-deps:
 	scripts/install-test-deps
@@ -31,6 +32,13 @@ lint: $(VENV)/.installed
 
 typecheck: $(VENV)/.installed
 	$(PY) -m mypy
+
+## web: build the web UI (web/) into pulseboard/web
+web:
+	scripts/build-web
+
+web-test: web
+	cd web && npm test
 
 unit: $(VENV)/.installed
 	$(PY) -m pytest -q -p no:cacheprovider

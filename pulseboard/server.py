@@ -164,6 +164,7 @@ def create_app(pulseboard: Pulseboard) -> FastAPI:
         query,
         system,
         targets,
+        web,
     )
 
     app = FastAPI(
@@ -176,7 +177,17 @@ def create_app(pulseboard: Pulseboard) -> FastAPI:
     app.add_exception_handler(envelope.APIError, envelope.api_error_handler)
     app.add_exception_handler(RequestValidationError, envelope.validation_error_handler)
     app.state.live_hub = pulseboard.live_hub
-    for module in (ingest, prom_metadata, query, system, targets, dashboards, annotations, live):
+    for module in (
+        ingest,
+        prom_metadata,
+        query,
+        system,
+        targets,
+        dashboards,
+        annotations,
+        live,
+        web,
+    ):
         app.include_router(module.router)
 
     app.add_middleware(RequestTimer, telemetry=pulseboard.telemetry)
