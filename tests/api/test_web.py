@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 from pathlib import Path
 
@@ -60,6 +61,20 @@ def test_hashed_assets_are_cached_for_a_year(client: TestClient, built: Path) ->
     assert answer.text == "console.log('pulseboard')\n"
     assert "javascript" in answer.headers["content-type"]
     assert answer.headers["cache-control"] == "public, max-age=31536000, immutable"
+
+
+def test_text_assets_are_sent_gzipped_to_browsers_that_accept_it(
+    client: TestClient, built: Path
+) -> None:
+    raw = (built / "assets" / "app-1a2b3c.js").read_bytes()
+    with client.stream("GET", "/assets/app-1a2b3c.js", headers={"Accept-Encoding": "gzip"}) as sent:
+        assert sent.headers["content-encoding"] == "gzip"
+        assert sent.headers["vary"] == "Accept-Encoding"
+        wire = b"".join(sent.iter_raw())
+    assert gzip.decompress(wire) == raw
+    plain = client.get("/assets/app-1a2b3c.js", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    assert plain.content == raw
 
 
 def test_a_missing_asset_is_not_found_rather_than_the_page(client: TestClient, built: Path) -> None:
