@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from pulseboard.api.documents import call, json_body
 from pulseboard.api.envelope import APIError, PromJSONResponse
+from pulseboard.dashboards.model import Dashboard
 from pulseboard.dashboards.panel_data import (
     DEFAULT_WIDTH_PX,
     PanelDataRequest,
@@ -21,6 +22,7 @@ from pulseboard.dashboards.panel_data import (
     prepare,
 )
 from pulseboard.dashboards.provisioning import recreate_template, template_dashboards
+from pulseboard.dashboards.service import validated
 from pulseboard.meta import DashboardSummary, StoredDashboard
 from pulseboard.server import Pulseboard, scope_of, user_of
 
@@ -294,12 +296,30 @@ async def panel_data(request: Request, uid: str) -> PromJSONResponse:
     """Body: {"from": "now-6h", "to": "now", "vars": {"job": ["api"]}, "panels": [1, 2],
     "width": 1920, "maxDataPoints": 1000}; every field optional (the dashboard's own range;
     each panel as many points as it is wide in pixels at `width`)."""
-    app, scope = _app(request), scope_of(request)
+    app = _app(request)
     body = await json_body(request, optional=True)
     if not isinstance(body, dict):
         raise APIError(400, "bad_data", "the body is a JSON object")
-    now_ms = round(time.time() * 1000)
     dashboard = await call(lambda: app.dashboards.model(uid))
+    return await _panel_data_answer(request, dashboard, body)
+
+
+@router.post("/data", summary="The panels' data of a dashboard document that is not saved")
+async def unsaved_panel_data(request: Request) -> PromJSONResponse:
+    """Body: {"dashboard": <document>} and the fields of /{uid}/data: the editor's preview of
+    changes not saved yet. The document is checked as a save would check it (422)."""
+    body = await json_body(request)
+    if not isinstance(body, dict) or not isinstance(body.get("dashboard"), dict):
+        raise APIError(400, "bad_data", 'the body is {"dashboard": <document>, "from": ...}')
+    dashboard = await call(lambda: validated(body["dashboard"]))
+    return await _panel_data_answer(request, dashboard, body)
+
+
+async def _panel_data_answer(
+    request: Request, dashboard: Dashboard, body: dict[str, Any]
+) -> PromJSONResponse:
+    app, scope = _app(request), scope_of(request)
+    now_ms = round(time.time() * 1000)
     chosen = _chosen_variables(body.get("vars"))
     panels = _panel_ids(body.get("panels"))
     points = body.get("maxDataPoints")
@@ -327,11 +347,11 @@ async def panel_data(request: Request, uid: str) -> PromJSONResponse:
     prepared = await call(work)
     missing = sorted(panels - {p.id for p in dashboard.walk_panels()}) if panels else []
     if missing:
-        raise APIError(404, "not_found", f"dashboard {uid!r} has no panel {missing[0]}")
+        raise APIError(404, "not_found", f"dashboard {dashboard.uid!r} has no panel {missing[0]}")
     results = await evaluate_panels(dashboard, prepared, app.engine, scope)
     return PromJSONResponse(
         {
-            "uid": uid,
+            "uid": dashboard.uid,
             "version": dashboard.version,
             "from": prepared.start_ms,
             "to": prepared.end_ms,

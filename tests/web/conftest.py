@@ -3,16 +3,26 @@ Chromium driven by Playwright (a test tool's own browser download cannot be fetc
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import time
 from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Request,
+    sync_playwright,
+)
 from playwright.sync_api import Error as PageError
 
 import pulseboard
@@ -166,3 +176,90 @@ def pytest_runtest_makereport(
     if report.when == "call":
         item.stash[_CALL_REPORT] = report
     return report
+
+
+THEMES = ("dark", "light")
+# web/src/app/theme.ts keeps the viewer's choice here (web/src/app/storage.ts adds the prefix).
+THEME_SETTING = "pulseboard.theme"
+
+
+@pytest.fixture(scope="session")
+def api(demo_server: ServerProcess) -> Iterator[httpx.Client]:
+    """An HTTP client on the demo server's API."""
+    with httpx.Client(base_url=demo_server.url, timeout=30) as client:
+        yield client
+
+
+class PageOpener(Protocol):
+    def __call__(
+        self,
+        *,
+        viewport: dict[str, int] | None = None,
+        theme: str | None = None,
+        device_scale_factor: float | None = None,
+    ) -> Page: ...
+
+
+@pytest.fixture
+def open_page(
+    browser: Browser, demo_server: ServerProcess, request: pytest.FixtureRequest
+) -> Iterator[PageOpener]:
+    """open_page(viewport=..., theme="light") -> a page in a new browser context, watched as the
+    `page` fixture's is (console errors, uncaught exceptions and requests to other origins fail
+    the test; a failed test leaves screenshots/failed-<test>-<n>.png). `theme` is stored as the
+    theme toggle stores it, before the app starts; None leaves the app's default."""
+    contexts: list[tuple[BrowserContext, Page]] = []
+    problems = PageProblems(demo_server.url)
+
+    def open_one(
+        *,
+        viewport: dict[str, int] | None = None,
+        theme: str | None = None,
+        device_scale_factor: float | None = None,
+    ) -> Page:
+        options: dict[str, Any] = {"viewport": viewport or VIEWPORT, "base_url": demo_server.url}
+        if device_scale_factor is not None:
+            options["device_scale_factor"] = device_scale_factor
+        context = browser.new_context(**options)
+        if theme is not None:
+            # about:blank has no storage of its own: only the app's pages are given the theme.
+            context.add_init_script(
+                f"if (location.origin === {json.dumps(demo_server.url)})"
+                f" localStorage.setItem({json.dumps(THEME_SETTING)}, {json.dumps(theme)});"
+            )
+        opened = context.new_page()
+        problems.watch(opened)
+        contexts.append((context, opened))
+        return opened
+
+    try:
+        yield open_one
+        report = request.node.stash.get(_CALL_REPORT, None)
+        if report is not None and report.failed:
+            name = "failed-" + re.sub(r"[^\w.-]+", "_", request.node.name)
+            for number, (_, opened) in enumerate(contexts):
+                if not opened.is_closed():
+                    screenshot(opened, f"{name}-{number}")
+    finally:
+        for context, _ in contexts:
+            context.close()
+    if problems.found:
+        pytest.fail("the page went wrong:\n" + "\n".join(problems.found), pytrace=False)
+
+
+@contextmanager
+def page_answered_with(browser: Browser, server: ServerProcess, *statuses: int) -> Iterator[Page]:
+    """A page watched as the `page` fixture's is, for a test that provokes error answers of
+    `statuses` on purpose (a conflict, an invalid document): the browser logs each as a console
+    error, which here is expected."""
+    context = browser.new_context(viewport=VIEWPORT, base_url=server.url)
+    problems = PageProblems(server.url)
+    page = context.new_page()
+    problems.watch(page)
+    try:
+        yield page
+    finally:
+        context.close()
+    answered = re.compile(rf"status of ({'|'.join(map(str, statuses))}) ")
+    unexpected = [found for found in problems.found if not answered.search(found)]
+    assert not unexpected, "the page went wrong:\n" + "\n".join(unexpected)

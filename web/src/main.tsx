@@ -1,9 +1,9 @@
 import { render } from 'preact';
 import { App } from './app/App';
-import { applyTheme, storedTheme } from './app/theme';
+import { applyTheme, initialTheme } from './app/theme';
 import './styles/theme.css';
 import './styles/app.css';
 import './styles/panels.css';
 
-applyTheme(storedTheme());
+applyTheme(initialTheme(), { remember: false });
 render(<App />, document.getElementById('app')!);

@@ -1,4 +1,11 @@
-import type { DashboardAnswer, DashboardSummary, DataAnswer, DataRequest, HomeAnswer } from './types';
+import type {
+  DashboardAnswer,
+  DashboardSummary,
+  DataAnswer,
+  DataRequest,
+  HomeAnswer,
+  PromQueryAnswer,
+} from './types';
 
 /** An error answer of the server, with the message of its envelope ({"error": ...}). */
 export class ApiError extends Error {
@@ -11,7 +18,7 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(path: string, init?: RequestInit): Promise<T> {
+export async function request<T>(path: string, init?: RequestInit): Promise<T> {
   const response = await fetch(path, {
     ...init,
     headers: { Accept: 'application/json', ...(init?.body ? { 'Content-Type': 'application/json' } : {}) },
@@ -63,4 +70,25 @@ export function setStarred(uid: string, starred: boolean): Promise<unknown> {
   return request(`/api/dashboards/${encodeURIComponent(uid)}/star`, {
     method: starred ? 'POST' : 'DELETE',
   });
+}
+
+/** An instant PromQL query at `timeMs` (Prometheus' /api/v1/query). */
+export function queryInstant(expr: string, timeMs: number, signal?: AbortSignal): Promise<PromQueryAnswer> {
+  const params = new URLSearchParams({ query: expr, time: String(timeMs / 1000) });
+  return request(`/api/v1/query?${params}`, { signal });
+}
+
+/** A PromQL range query (Prometheus' /api/v1/query_range); `stepMs` is the resolution. */
+export function queryRange(
+  expr: string,
+  range: { startMs: number; endMs: number; stepMs: number },
+  signal?: AbortSignal,
+): Promise<PromQueryAnswer> {
+  const params = new URLSearchParams({
+    query: expr,
+    start: String(range.startMs / 1000),
+    end: String(range.endMs / 1000),
+    step: `${range.stepMs / 1000}s`,
+  });
+  return request(`/api/v1/query_range?${params}`, { signal });
 }

@@ -157,3 +157,38 @@ export interface DataRequest {
   panels?: number[];
   width?: number;
 }
+
+// Prometheus' query API (/api/v1/query, /api/v1/query_range), as this server answers it.
+// Sample values are strings ("1.5", "NaN", "+Inf"), timestamps seconds since the epoch.
+
+export type PromSample = [seconds: number, value: string];
+
+export interface PromVectorSeries {
+  metric: Record<string, string>;
+  value: PromSample;
+}
+
+export interface PromMatrixSeries {
+  metric: Record<string, string>;
+  values: PromSample[];
+}
+
+export type PromQueryData =
+  | { resultType: 'vector'; result: PromVectorSeries[] }
+  | { resultType: 'matrix'; result: PromMatrixSeries[] }
+  | { resultType: 'scalar'; result: PromSample }
+  | { resultType: 'string'; result: PromSample };
+
+export interface PromQueryAnswer {
+  status: 'success';
+  data: PromQueryData;
+  warnings?: string[];
+  infos?: string[];
+}
+
+/** POST /api/dashboards answers where the new dashboard lives. */
+export interface CreatedDashboard {
+  uid: string;
+  version: number;
+  url: string;
+}

@@ -1,11 +1,11 @@
 import type { ComponentType } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { DashboardView } from '../dashboard/DashboardView';
 import { HomePage } from '../pages/HomePage';
 import { NotFoundPage } from '../pages/NotFoundPage';
 import { matchRoute, useLocation } from './router';
 import { Shell } from './Shell';
-import { ThemeContext, applyTheme, storedTheme, type ThemeName } from './theme';
+import { ThemeContext, applyTheme, initialTheme, type ThemeName } from './theme';
 
 type LazyPage = () => Promise<{ default: ComponentType }>;
 
@@ -37,17 +37,20 @@ function Lazy({ load }: { load: LazyPage }) {
 export function App() {
   const location = useLocation();
   const route = matchRoute(location.pathname);
-  const [theme, setTheme] = useState<ThemeName>(storedTheme);
+  const [theme, setTheme] = useState<ThemeName>(initialTheme);
 
   const changeTheme = (next: ThemeName): void => {
     applyTheme(next); // before the charts redraw, so they read the new colours
     setTheme(next);
   };
 
+  const firstScreen = useRef(true);
   useEffect(() => {
     if (route.name !== 'dashboard') document.title = 'Pulseboard';
-    // Keyboard and screen-reader users start at the new screen's content.
-    document.getElementById('main')?.focus({ preventScroll: true });
+    // After an in-app navigation, keyboard and screen-reader users start at the new screen's
+    // content; on a page load the browser's own order holds (the skip link first).
+    if (firstScreen.current) firstScreen.current = false;
+    else document.getElementById('main')?.focus({ preventScroll: true });
   }, [location.pathname]);
 
   let page;

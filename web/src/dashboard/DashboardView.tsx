@@ -3,25 +3,37 @@ import { ApiError, getDashboard } from '../api/client';
 import type { DashboardAnswer } from '../api/types';
 import { Link } from '../app/Link';
 import { navigate, useLocation } from '../app/router';
+import { useLazyModule } from '../app/useLazyModule';
+import { isEditing, withEditFlag } from '../edit/editUrl';
+import { LazyDashboardEditor } from '../edit/lazy';
 import { LIVE_PANEL_TYPES, useLive } from '../live/useLive';
 import { parseDuration } from '../time/duration';
 import { followsNow, liveInterval, rangeSpan, zoomedRange } from '../time/timeRange';
 import { DashboardToolbar } from '../toolbar/DashboardToolbar';
 import { DashboardGrid } from './DashboardGrid';
-import { drawnPanelIds, layoutSections } from './layout';
+import { drawnPanelIds, layoutSections, panelsById } from './layout';
+import { PanelFrame } from './PanelFrame';
 import { PanelStore } from './panelStore';
 import { buildSearch, parseUrlState, viewState, type ViewState } from './urlState';
 import { useDashboardData } from './useDashboardData';
 import { useVisiblePanels } from './useVisiblePanels';
+import { enterMode, leaveMode, useEscapeToLeave } from './viewModes';
+import '../styles/print.css';
+
+// The print view's code loads when it is opened.
+const loadPrintLayout = () => import('../export/PrintLayout');
 
 /** A dashboard, loaded by uid, drawn with the view state of the URL. */
 export function DashboardView({ uid }: { uid: string }) {
   const [answer, setAnswer] = useState<DashboardAnswer | null>(null);
   const [problem, setProblem] = useState<{ status: number; message: string } | null>(null);
+  // Bumped after the editor saved: the new version is loaded in place of the old one.
+  const [generation, setGeneration] = useState(0);
+  const location = useLocation();
 
   useEffect(() => {
     const controller = new AbortController();
-    setAnswer(null);
+    setAnswer((current) => (current?.dashboard.uid === uid ? current : null));
     setProblem(null);
     getDashboard(uid, controller.signal)
       .then(setAnswer)
@@ -33,7 +45,7 @@ export function DashboardView({ uid }: { uid: string }) {
         });
       });
     return () => controller.abort();
-  }, [uid]);
+  }, [uid, generation]);
 
   if (problem) {
     return (
@@ -55,7 +67,11 @@ export function DashboardView({ uid }: { uid: string }) {
       </div>
     );
   }
-  return <LoadedDashboard key={`${answer.dashboard.uid}@${answer.meta.version}`} answer={answer} />;
+  const key = `${answer.dashboard.uid}@${answer.meta.version}`;
+  if (isEditing(location.search)) {
+    return <LazyDashboardEditor key={key} answer={answer} onSaved={() => setGeneration((n) => n + 1)} />;
+  }
+  return <LoadedDashboard key={key} answer={answer} />;
 }
 
 function LoadedDashboard({ answer }: { answer: DashboardAnswer }) {
@@ -69,7 +85,12 @@ function LoadedDashboard({ answer }: { answer: DashboardAnswer }) {
     () => layoutSections(dashboard.panels, collapsedRows),
     [dashboard.panels, collapsedRows],
   );
-  const drawnIds = useMemo(() => drawnPanelIds(sections), [sections]);
+  // One panel alone (?viewPanel), or the print view (?print): other views of the same data.
+  const alone = view.viewPanel === undefined ? undefined : panelsById(dashboard.panels).get(view.viewPanel);
+  const paper = new URLSearchParams(location.search).get('print');
+  const printView = useLazyModule(loadPrintLayout, paper !== null);
+  useEscapeToLeave('viewPanel', view.viewPanel !== undefined);
+  const drawnIds = useMemo(() => (alone ? [alone.id] : drawnPanelIds(sections)), [alone, sections]);
   const gridRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -84,7 +105,8 @@ function LoadedDashboard({ answer }: { answer: DashboardAnswer }) {
     [defaults],
   );
 
-  const liveOn = view.live && followsNow(view.range);
+  // Paper shows one moment: no live updates or refreshes while printing.
+  const liveOn = paper === null && view.live && followsNow(view.range);
   const visible = useVisiblePanels(gridRef, drawnIds.join(','));
   const livePanels = useMemo(
     () =>
@@ -120,7 +142,7 @@ function LoadedDashboard({ answer }: { answer: DashboardAnswer }) {
     range: view.range,
     vars: view.vars,
     drawnIds,
-    refreshMs: parseDuration(view.refresh) ?? 0,
+    refreshMs: paper === null ? (parseDuration(view.refresh) ?? 0) : 0,
     streamed,
     widthPx,
   });
@@ -129,6 +151,61 @@ function LoadedDashboard({ answer }: { answer: DashboardAnswer }) {
     (from: number, to: number) => setView({ range: zoomedRange(from, to), live: false }, true),
     [setView],
   );
+
+  // A drag on a chart in the print view would leave it (the range is in the URL it replaces).
+  const zoom = paper === null ? onZoom : () => undefined;
+  const grid =
+    view.viewPanel === undefined ? (
+      <DashboardGrid
+        sections={sections}
+        store={store}
+        syncKey={`pulseboard:${dashboard.uid}`}
+        onZoom={zoom}
+        onToggleRow={(rowId, collapsed) => setCollapsedRows((rows) => ({ ...rows, [rowId]: collapsed }))}
+      />
+    ) : (
+      <div class="view-panel">
+        <button type="button" class="link-button" onClick={() => leaveMode('viewPanel')}>
+          ← Back to dashboard <kbd>Esc</kbd>
+        </button>
+        {alone ? (
+          <PanelFrame
+            placed={{ panel: alone, x: 0, y: 0, w: 24, h: alone.gridPos.h }}
+            store={store}
+            syncKey={`pulseboard:${dashboard.uid}`}
+            onZoom={zoom}
+            alone
+          />
+        ) : (
+          <p class="page-message" role="alert">
+            Panel {view.viewPanel} is not on this dashboard.
+          </p>
+        )}
+      </div>
+    );
+
+  if (paper !== null) {
+    const Print = printView.module?.PrintLayout;
+    if (!Print) {
+      return (
+        <p class="muted">
+          {printView.failed ? 'The print view could not be loaded.' : 'Preparing the print view…'}
+        </p>
+      );
+    }
+    return (
+      <Print
+        dashboard={dashboard}
+        view={view}
+        store={store}
+        paper={paper}
+        onPaper={(next) => enterMode('print', next, { replace: true })}
+        onClose={() => leaveMode('print')}
+      >
+        <div ref={gridRef}>{grid}</div>
+      </Print>
+    );
+  }
 
   return (
     <div class="dashboard">
@@ -143,17 +220,12 @@ function LoadedDashboard({ answer }: { answer: DashboardAnswer }) {
         onLiveChange={(on) => setView({ live: on }, false)}
         onVariable={(name, values) => setView({ vars: { ...view.vars, [name]: values } }, true)}
         onReload={reload}
+        onEdit={() =>
+          navigate(`/d/${encodeURIComponent(dashboard.uid)}${withEditFlag(location.search, true)}`)
+        }
       />
       {dashboard.description && <p class="sr-only">{dashboard.description}</p>}
-      <div ref={gridRef}>
-        <DashboardGrid
-          sections={sections}
-          store={store}
-          syncKey={`pulseboard:${dashboard.uid}`}
-          onZoom={onZoom}
-          onToggleRow={(rowId, collapsed) => setCollapsedRows((rows) => ({ ...rows, [rowId]: collapsed }))}
-        />
-      </div>
+      <div ref={gridRef}>{grid}</div>
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { PanelData } from '../api/types';
 import { useThemeName } from '../app/theme';
 import { useElementSize } from '../app/useElementSize';
@@ -8,12 +8,15 @@ import { CANVAS_TYPES, CHART_TYPES, STATIC_TYPES, TIME_TYPES, rendererFor } from
 import { StatusIcon } from '../panels/StatusBadge';
 import type { PlacedPanel } from './layout';
 import { usePanelData, type PanelStore } from './panelStore';
+import { PanelMenu } from './PanelMenu';
 
 interface Props {
   placed: PlacedPanel;
   store: PanelStore;
   syncKey: string;
   onZoom(fromMs: number, toMs: number): void;
+  /** Shown alone, filling the view (?viewPanel). */
+  alone?: boolean;
 }
 
 const EMPTY: PanelData = {
@@ -55,8 +58,8 @@ function PanelError({ data }: { data: PanelData }) {
   );
 }
 
-/** A panel's chrome (title, state, data-table toggle) around the renderer of its type. */
-export function PanelFrame({ placed, store, syncKey, onZoom }: Props) {
+/** A panel's chrome (title, state, data-table toggle, menu) around the renderer of its type. */
+export function PanelFrame({ placed, store, syncKey, onZoom, alone = false }: Props) {
   const { panel } = placed;
   const entry = usePanelData(store, panel.id);
   const data =
@@ -66,6 +69,7 @@ export function PanelFrame({ placed, store, syncKey, onZoom }: Props) {
   const [bodyRef, size] = useElementSize<HTMLDivElement>();
   const [showTable, setShowTable] = useState(false);
   const [canvasDrawn, setCanvasDrawn] = useState(false);
+  const frameRef = useRef<HTMLElement>(null);
   const titleId = `panel-${panel.id}-title`;
   const summaryId = `panel-${panel.id}-summary`;
   const kind = CHART_TYPES[panel.type];
@@ -120,6 +124,7 @@ export function PanelFrame({ placed, store, syncKey, onZoom }: Props) {
 
   return (
     <section
+      ref={frameRef}
       class={`panel panel-${panel.type}`}
       data-panel-id={panel.id}
       data-state={state}
@@ -144,27 +149,42 @@ export function PanelFrame({ placed, store, syncKey, onZoom }: Props) {
             </span>
           </span>
         )}
-        {kind && hasFrames && (
-          <button
-            type="button"
-            class="icon-button panel-table-toggle"
-            aria-pressed={showTable}
-            onClick={() => setShowTable((shown) => !shown)}
-            title={showTable ? 'Show chart' : 'Show data table'}
-          >
-            <svg width="14" height="14" viewBox="0 0 16 16" aria-hidden="true">
-              <path
-                fill="currentColor"
-                d="M1 2h14v12H1V2Zm1.5 1.5v2.5h11V3.5h-11Zm0 4v2.5h5v-2.5h-5Zm6.5 0v2.5h4.5v-2.5H9Zm-6.5 4v1h5v-1h-5Zm6.5 0v1h4.5v-1H9Z"
-              />
-            </svg>
-            <span class="sr-only">
-              {showTable
-                ? `Show ${panel.title ?? 'panel'} as chart`
-                : `Show ${panel.title ?? 'panel'} as data table`}
-            </span>
-          </button>
-        )}
+        <span class="panel-actions">
+          {kind && hasFrames && (
+            <button
+              type="button"
+              class="icon-button panel-table-toggle"
+              aria-pressed={showTable}
+              onClick={() => setShowTable((shown) => !shown)}
+              title={showTable ? 'Show chart' : 'Show data table'}
+            >
+              <svg width="14" height="14" viewBox="0 0 16 16" aria-hidden="true">
+                <path
+                  fill="currentColor"
+                  d="M1 2h14v12H1V2Zm1.5 1.5v2.5h11V3.5h-11Zm0 4v2.5h5v-2.5h-5Zm6.5 0v2.5h4.5v-2.5H9Zm-6.5 4v1h5v-1h-5Zm6.5 0v1h4.5v-1H9Z"
+                />
+              </svg>
+              <span class="sr-only">
+                {showTable
+                  ? `Show ${panel.title ?? 'panel'} as chart`
+                  : `Show ${panel.title ?? 'panel'} as data table`}
+              </span>
+            </button>
+          )}
+          <PanelMenu
+            panel={panel}
+            data={data}
+            range={range}
+            store={store}
+            frame={frameRef}
+            alone={alone}
+            table={{
+              offered: Boolean(kind),
+              shown: showTable,
+              toggle: () => setShowTable((shown) => !shown),
+            }}
+          />
+        </span>
       </header>
       <div class="panel-body" ref={bodyRef}>
         {body}

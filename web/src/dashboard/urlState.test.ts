@@ -54,4 +54,12 @@ describe('dashboard URL state', () => {
     };
     expect(viewState(parseUrlState(buildSearch(view, DEFAULTS)), DEFAULTS)).toEqual(view);
   });
+
+  it('carries the panel shown alone, and ignores a viewPanel that is not an id', () => {
+    const view = { ...viewState(parseUrlState('?viewPanel=12'), DEFAULTS) };
+    expect(view.viewPanel).toBe(12);
+    expect(buildSearch(view, DEFAULTS)).toBe('?viewPanel=12');
+    expect(parseUrlState('?viewPanel=').viewPanel).toBeUndefined();
+    expect(parseUrlState('?viewPanel=x1').viewPanel).toBeUndefined();
+  });
 });

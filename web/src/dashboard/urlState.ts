@@ -12,6 +12,8 @@ export interface UrlState {
   /** "" is explicitly off; undefined is the dashboard's own refresh. */
   refresh?: string;
   live: boolean;
+  /** One panel shown alone, filling the view (Grafana's ?viewPanel=<id>). */
+  viewPanel?: number;
 }
 
 export interface DashboardDefaults {
@@ -24,6 +26,7 @@ export interface ViewState {
   vars: Record<string, string[]>;
   refresh: string;
   live: boolean;
+  viewPanel?: number;
 }
 
 const VAR_PREFIX = 'var-';
@@ -40,11 +43,13 @@ export function parseUrlState(search: string): UrlState {
   const from = params.get('from');
   const to = params.get('to');
   const refresh = params.get('refresh');
+  const viewPanel = params.get('viewPanel');
   return {
     ...(from && to ? { range: { from, to } } : {}),
     vars,
     ...(refresh !== null ? { refresh: refresh === OFF ? '' : refresh } : {}),
     live: params.get('live') === '1',
+    ...(viewPanel && /^\d+$/.test(viewPanel) ? { viewPanel: Number(viewPanel) } : {}),
   };
 }
 
@@ -55,6 +60,7 @@ export function viewState(url: UrlState, defaults: DashboardDefaults): ViewState
     vars: url.vars,
     refresh: url.refresh ?? defaults.refresh ?? '',
     live: url.live,
+    ...(url.viewPanel !== undefined ? { viewPanel: url.viewPanel } : {}),
   };
 }
 
@@ -71,6 +77,7 @@ export function buildSearch(view: ViewState, defaults: DashboardDefaults): strin
   }
   if (view.refresh !== (defaults.refresh ?? '')) params.set('refresh', view.refresh || OFF);
   if (view.live) params.set('live', '1');
+  if (view.viewPanel !== undefined) params.set('viewPanel', String(view.viewPanel));
   const text = params.toString();
   return text ? `?${text}` : '';
 }

@@ -54,6 +54,14 @@ describe('formatText', () => {
     expect(formatText(value, unit, decimals)).toBe(expected);
   });
 
+  it('keeps the precision of given decimals in a smaller duration unit', () => {
+    expect(formatText(0.249799, 's', 3)).toBe('250 ms');
+    expect(formatText(0.0125, 's', 4)).toBe('12.5 ms');
+    expect(formatText(0.5, 'ms', 1)).toBe('500 µs');
+    expect(formatText(1.5, 's', 3)).toBe('1.500 s');
+    expect(formatText(90, 's', 1)).toBe('1.5 min');
+  });
+
   it('scales negative values by their size', () => {
     expect(formatText(-2048, 'bytes')).toBe('-2 KiB');
     expect(formatText(-0.5, 's')).toBe('-500 ms');

@@ -65,13 +65,30 @@ function scaled(base: number, suffixes: string[], extra = '', prefix = ''): Form
   };
 }
 
-function seconds(value: number, decimals: number | undefined): Formatted {
-  const size = Math.abs(value);
-  if (size === 0) return { prefix: '', text: toFixedText(0, decimals), suffix: ' s' };
-  for (const [limit, unit, suffix] of DURATION_STEPS) {
-    if (size < limit) return { prefix: '', text: toFixedText(value / unit, decimals), suffix };
-  }
-  return { prefix: '', text: toFixedText(value / YEAR_SECONDS, decimals), suffix: ' year' };
+/**
+ * Decimals are the precision in the field's own unit: shown in a unit a power of ten smaller,
+ * it needs that many fewer (3 decimals of a second are whole milliseconds, "250 ms" and not
+ * "249.799 ms").
+ */
+function decimalsIn(decimals: number | undefined, fieldSize: number, shownSize: number): number | undefined {
+  if (decimals === undefined || shownSize >= fieldSize) return decimals;
+  return Math.max(decimals - Math.round(Math.log10(fieldSize / shownSize)), 0);
+}
+
+/** A duration in the unit of `fieldSize` seconds (1 for "s", 1e-3 for "ms"). */
+function duration(fieldSize: number): Formatter {
+  return (value, decimals) => {
+    const secondsValue = value * fieldSize;
+    const size = Math.abs(secondsValue);
+    if (size === 0) return { prefix: '', text: toFixedText(0, decimals), suffix: ' s' };
+    for (const [limit, unit, suffix] of DURATION_STEPS) {
+      if (size < limit) {
+        const text = toFixedText(secondsValue / unit, decimalsIn(decimals, fieldSize, unit));
+        return { prefix: '', text, suffix };
+      }
+    }
+    return { prefix: '', text: toFixedText(secondsValue / YEAR_SECONDS, decimals), suffix: ' year' };
+  };
 }
 
 function percent(factor: number): Formatter {
@@ -100,10 +117,10 @@ const FORMATTERS: Record<string, Formatter> = {
   short: scaled(1000, SHORT_SUFFIXES),
   percent: percent(1),
   percentunit: percent(100),
-  s: seconds,
-  ms: (value, decimals) => seconds(value / 1000, decimals),
-  µs: (value, decimals) => seconds(value / 1e6, decimals),
-  ns: (value, decimals) => seconds(value / 1e9, decimals),
+  s: duration(1),
+  ms: duration(1e-3),
+  µs: duration(1e-6),
+  ns: duration(1e-9),
   bytes: scaled(1024, IEC_BYTES),
   decbytes: scaled(1000, SI_BYTES),
   bps: scaled(1000, SI_BITS_PER_SECOND),

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { listDashboards } from '../api/client';
 import type { DashboardSummary } from '../api/types';
 import { Link } from '../app/Link';
+import { LazyImportDialog, LazyNewDashboardDialog } from '../edit/lazy';
 
 function DashboardLinks({ items, empty }: { items: DashboardSummary[] | null; empty: string }) {
   if (items === null) return <p class="muted">Loading…</p>;
@@ -27,6 +28,7 @@ export function DashboardList() {
   const [starred, setStarred] = useState<DashboardSummary[] | null>(null);
   const [found, setFound] = useState<DashboardSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [dialog, setDialog] = useState<'new' | 'import' | null>(null);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -61,6 +63,16 @@ export function DashboardList() {
 
   return (
     <aside class="dashboard-list" aria-label="Dashboards">
+      <div class="dashboard-list-actions">
+        <button type="button" class="control" onClick={() => setDialog('new')}>
+          New dashboard
+        </button>
+        <button type="button" class="control" onClick={() => setDialog('import')}>
+          Import dashboard
+        </button>
+      </div>
+      {dialog === 'new' && <LazyNewDashboardDialog onClose={() => setDialog(null)} />}
+      {dialog === 'import' && <LazyImportDialog onClose={() => setDialog(null)} />}
       <section aria-labelledby="starred-heading">
         <h2 id="starred-heading">Starred</h2>
         <DashboardLinks items={starred} empty="Star a dashboard to keep it here." />

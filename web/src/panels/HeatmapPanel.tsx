@@ -1,17 +1,25 @@
 import { useLayoutEffect, useMemo, useRef } from 'preact/hooks';
 import { useElementSize } from '../app/useElementSize';
 import { formatText } from '../format/units';
-import { heatmapRows, scaleColor, valueBounds } from './heatmapScale';
+import { heatmapRows, labelledRows, scaleColor, valueBounds } from './heatmapScale';
 import { CHART_THEME } from './seriesStyle';
+import { timeTickLabels, timeTicks } from './timeAxis';
 import type { PanelProps } from './types';
 
-const LABEL_WIDTH = 84;
 const AXIS_HEIGHT = 18;
+const FONT = '11px Inter, system-ui, sans-serif';
+const LABEL_GAP = 6;
 const HIGH = '#8B5CF6';
 // Empty-looking cells are a shade off the panel, so "low" differs from "no sample".
 const LOW = { dark: '#1A1A1F', light: '#F4F1FD' } as const;
 
-const timeLabel = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+/** `text` cut with an ellipsis to fit `width` pixels in the context's font. */
+function fitted(ctx: CanvasRenderingContext2D, text: string, width: number): string {
+  if (ctx.measureText(text).width <= width) return text;
+  let end = text.length;
+  while (end > 1 && ctx.measureText(`${text.slice(0, end)}…`).width > width) end -= 1;
+  return `${text.slice(0, end)}…`;
+}
 
 /** Time across, one row per series, colour for value; drawn on a canvas. */
 export function HeatmapPanel({ panel, data, theme, range, describedBy, onDrawn }: PanelProps) {
@@ -37,40 +45,48 @@ export function HeatmapPanel({ panel, data, theme, range, describedBy, onDrawn }
     ctx.scale(ratio, ratio);
     ctx.clearRect(0, 0, size.width, size.height);
     const [from, to] = range;
-    const plotWidth = size.width - LABEL_WIDTH;
+    const colors = CHART_THEME[theme];
+    ctx.font = FONT;
+    // The names column is as wide as the longest name, up to a third of the panel.
+    const longest = Math.max(0, ...rows.map((frame) => ctx.measureText(frame.name).width));
+    const labelWidth = Math.round(Math.min(longest, size.width / 3)) + LABEL_GAP;
+    const plotWidth = size.width - labelWidth;
     const plotHeight = size.height - AXIS_HEIGHT;
     const rowHeight = plotHeight / Math.max(rows.length, 1);
     const step = data.stepMs ?? Math.max((to - from) / 200, 1);
     const cellWidth = Math.max((step / (to - from)) * plotWidth, 1);
     const [minValue, maxValue] = bounds;
-    const colors = CHART_THEME[theme];
+    const top = (rowIndex: number): number => plotHeight - (rowIndex + 1) * rowHeight;
     rows.forEach((frame, rowIndex) => {
-      const y = plotHeight - (rowIndex + 1) * rowHeight;
+      const y = top(rowIndex);
       frame.timestamps.forEach((timestamp, index) => {
         const value = frame.values[index];
         if (value === null || value === undefined || !Number.isFinite(value)) return;
-        const x = LABEL_WIDTH + ((timestamp - from) / (to - from)) * plotWidth;
-        if (x + cellWidth < LABEL_WIDTH || x > size.width) return;
+        const x = labelWidth + ((timestamp - from) / (to - from)) * plotWidth;
+        if (x + cellWidth < labelWidth || x > size.width) return;
         ctx.fillStyle = scaleColor((value - minValue) / (maxValue - minValue || 1), low, HIGH);
         ctx.fillRect(x, y + 0.5, cellWidth + 0.5, Math.max(rowHeight - 1, 1));
       });
-      if (rowHeight >= 10) {
-        ctx.fillStyle = colors.axis;
-        ctx.font = '11px Inter, system-ui, sans-serif';
-        ctx.textBaseline = 'middle';
-        const label = frame.name.length > 12 ? `${frame.name.slice(0, 11)}…` : frame.name;
-        ctx.fillText(label, 2, y + rowHeight / 2);
-      }
     });
     ctx.fillStyle = colors.axis;
-    ctx.textBaseline = 'top';
-    for (let tick = 0; tick <= 4; tick += 1) {
-      const ms = from + ((to - from) * tick) / 4;
-      const text = timeLabel.format(ms);
-      const x = LABEL_WIDTH + (plotWidth * tick) / 4;
-      ctx.textAlign = tick === 0 ? 'left' : tick === 4 ? 'right' : 'center';
-      ctx.fillText(text, x, plotHeight + 4);
+    ctx.textBaseline = 'middle';
+    ctx.textAlign = 'right';
+    for (const rowIndex of labelledRows(rows.length, rowHeight)) {
+      const name = rows[rowIndex]?.name ?? '';
+      const middle = top(rowIndex) + rowHeight / 2;
+      ctx.fillText(fitted(ctx, name, labelWidth - LABEL_GAP), labelWidth - LABEL_GAP, middle);
     }
+    ctx.textBaseline = 'top';
+    const { ticks, stepMs } = timeTicks(from, to, Math.max(Math.floor(plotWidth / 110), 2));
+    const labels = timeTickLabels(ticks, stepMs);
+    ticks.forEach((ms, index) => {
+      const x = labelWidth + ((ms - from) / (to - from)) * plotWidth;
+      const text = labels[index] ?? '';
+      const half = ctx.measureText(text).width / 2;
+      ctx.textAlign = 'center';
+      // Labels stay inside the plot's width, as uPlot keeps the time series' labels.
+      ctx.fillText(text, Math.min(Math.max(x, labelWidth + half), size.width - half), plotHeight + 4);
+    });
     onDrawn();
   }, [rows, bounds, size.width, size.height, theme, range[0], range[1]]);
 

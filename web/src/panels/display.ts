@@ -32,7 +32,7 @@ export function displayValue(
       ? { prefix: '', text: mapped, suffix: '' }
       : value === null
         ? { prefix: '', text: defaults.noValue ?? 'No data', suffix: '' }
-        : formatValue(value, defaults.unit, defaults.decimals);
+        : withoutZeroFraction(formatValue(value, defaults.unit, defaults.decimals));
   const color =
     frame?.reduced?.color ?? (defaults.color?.mode === 'fixed' ? defaults.color.fixedColor : undefined);
   const judged = frame?.reduced?.thresholdIndex !== undefined || frame?.reduced?.text !== undefined;
@@ -44,6 +44,14 @@ export function displayValue(
       : {}),
     status: judged && color && value !== null ? statusOf(color) : null,
   };
+}
+
+/**
+ * One number on its own reads "100%", not "100.00%": the given decimals stay where they carry
+ * digits ("99.98%"). Columns of numbers (tables, legends) keep them, to stay aligned.
+ */
+function withoutZeroFraction(formatted: Formatted): Formatted {
+  return { ...formatted, text: formatted.text.replace(/^(-?\d+)\.0+$/, '$1') };
 }
 
 /** The text of a display value, prefix and suffix included. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../api/types';
-import { heatmapRows, scaleColor, valueBounds } from './heatmapScale';
+import { heatmapRows, labelledRows, scaleColor, valueBounds } from './heatmapScale';
 
 function frame(name: string, values: (number | null)[] = [1]): Frame {
   return { refId: 'A', name, labels: {}, timestamps: values.map((_, i) => i), values };
@@ -37,5 +37,20 @@ describe('heatmap colours', () => {
   it('finds the value bounds, ignoring gaps', () => {
     expect(valueBounds([frame('a', [3, null, 1]), frame('b', [7])])).toEqual([1, 7]);
     expect(valueBounds([frame('a', [null])])).toBeNull();
+  });
+});
+
+describe('labelledRows', () => {
+  it('names every row that is a line of text tall', () => {
+    expect(labelledRows(3, 20)).toEqual([0, 1, 2]);
+  });
+
+  it('names every n-th row when rows are thinner', () => {
+    expect(labelledRows(12, 5)).toEqual([0, 3, 6, 9]);
+    expect(labelledRows(0, 5)).toEqual([]);
+  });
+
+  it('leaves out a name that would stick out above the top row', () => {
+    expect(labelledRows(10, 5)).toEqual([0, 3, 6]);
   });
 });

@@ -56,3 +56,16 @@ export function valueBounds(frames: Frame[]): [number, number] | null {
   }
   return low <= high ? [low, high] : null;
 }
+
+/**
+ * The rows (0 = bottom) whose names fit on the axis: every row when rows are as tall as a line
+ * of text, else every n-th row, from the bottom, so that names never overlap; a name that
+ * would stick out above the top row is left out.
+ */
+export function labelledRows(count: number, rowHeight: number, lineHeight = 13): number[] {
+  const every = Math.max(Math.ceil(lineHeight / Math.max(rowHeight, 0.1)), 1);
+  const roomAbove = (row: number): number => (count - row - 0.5) * rowHeight;
+  return Array.from({ length: count }, (_, row) => row).filter(
+    (row) => row % every === 0 && roomAbove(row) >= lineHeight / 2,
+  );
+}

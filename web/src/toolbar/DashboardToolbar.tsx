@@ -4,11 +4,12 @@ import type { Dashboard, DashboardMeta } from '../api/types';
 import { useDashboardStatus, type PanelStore } from '../dashboard/panelStore';
 import type { ViewState } from '../dashboard/urlState';
 import type { LiveStatus } from '../live/useLive';
+import { ShareAndPrint } from '../export/ShareAndPrint';
 import { followsNow, zoomedOut, type TimeRange } from '../time/timeRange';
 import { RefreshControls } from './RefreshControls';
 import { TimeRangePicker } from './TimeRangePicker';
 import { UpdatedAgo } from './UpdatedAgo';
-import { VariablePicker } from './VariablePicker';
+import { VariableBar } from './VariableBar';
 
 interface Props {
   dashboard: Dashboard;
@@ -21,6 +22,8 @@ interface Props {
   onLiveChange(live: boolean): void;
   onVariable(name: string, values: string[]): void;
   onReload(): void;
+  /** Opens edit mode (absent: the dashboard cannot be edited here). */
+  onEdit?(): void;
 }
 
 function StarButton({ uid, starred }: { uid: string; starred: boolean }) {
@@ -58,7 +61,6 @@ function StarButton({ uid, starred }: { uid: string; starred: boolean }) {
 export function DashboardToolbar(props: Props) {
   const { dashboard, meta, store, view, live } = props;
   const status = useDashboardStatus(store);
-  const variables = (dashboard.variables ?? []).filter((variable) => variable.hide !== 2);
   return (
     <div class="dashboard-toolbar">
       <div class="toolbar-row">
@@ -95,21 +97,20 @@ export function DashboardToolbar(props: Props) {
             onRefreshChange={props.onRefreshChange}
             onLiveChange={props.onLiveChange}
           />
+          <ShareAndPrint dashboard={dashboard} view={view} store={store} />
+          {props.onEdit && (
+            <button type="button" class="control" onClick={props.onEdit}>
+              Edit
+            </button>
+          )}
         </div>
       </div>
-      {variables.length > 0 && (
-        <div class="variables" role="group" aria-label="Dashboard variables">
-          {variables.map((variable) => (
-            <VariablePicker
-              key={variable.name}
-              variable={variable}
-              answer={status.variables[variable.name]}
-              chosen={view.vars[variable.name]}
-              onChange={(values) => props.onVariable(variable.name, values)}
-            />
-          ))}
-        </div>
-      )}
+      <VariableBar
+        variables={dashboard.variables}
+        answers={status.variables}
+        chosen={view.vars}
+        onChange={props.onVariable}
+      />
       <div role="status" class="toolbar-status">
         {status.error && (
           <p class="banner-error">

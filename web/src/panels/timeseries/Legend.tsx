@@ -37,8 +37,12 @@ export function Legend({ series, hidden, defaults, onToggle }: Props) {
             </svg>
             <span class="legend-name">{summary.name}</span>
             <span class="legend-values">
-              <span class="legend-label">last</span> {format(summary.last)}{' '}
-              <span class="legend-label">mean</span> {format(summary.mean)}
+              <span class="legend-value">
+                <span class="legend-label">last</span> {format(summary.last)}
+              </span>{' '}
+              <span class="legend-value">
+                <span class="legend-label">mean</span> {format(summary.mean)}
+              </span>
             </span>
           </button>
         </li>

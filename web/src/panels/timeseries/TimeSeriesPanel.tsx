@@ -10,24 +10,30 @@ import { alignFrames, stackColumns, type Columns } from './align';
 import { Legend } from './Legend';
 import { plotOptions } from './plotOptions';
 import { momentFormat } from '../../format/time';
+import { useKeyboardCursor } from './useKeyboardCursor';
 
 function isStacked(custom: Record<string, unknown> | undefined): boolean {
   const stacking = custom?.stacking as { mode?: string } | undefined;
   return stacking?.mode === 'normal';
 }
 
-/** The hover box: the time and each shown series' value (as measured, not as stacked). */
+/**
+ * The hover box: the time and each shown series' value (as measured, not as stacked).
+ * `keyboardSeries` is the series the keyboard cursor is on, if the keyboard leads.
+ */
 function drawTooltip(
   box: HTMLElement,
   u: uPlot,
   columns: Columns,
   names: string[],
   format: (v: number | null) => string,
+  keyboardSeries: number | null,
 ): void {
   const index = u.cursor.idx;
   const left = u.cursor.left ?? -1;
-  // Only the chart under the pointer shows values; the others follow with their crosshair.
-  if (index === null || index === undefined || left < 0 || !u.cursor.event) {
+  // Only the chart under the pointer (or the keyboard) shows values; the others follow with
+  // their crosshair.
+  if (index === null || index === undefined || left < 0 || (!u.cursor.event && keyboardSeries === null)) {
     box.hidden = true;
     return;
   }
@@ -44,7 +50,7 @@ function drawTooltip(
   box.append(heading);
   for (const row of rows.slice(0, 12)) {
     const line = document.createElement('div');
-    line.className = 'tooltip-row';
+    line.className = row.series === keyboardSeries ? 'tooltip-row tooltip-current' : 'tooltip-row';
     const swatch = document.createElement('span');
     swatch.className = 'tooltip-swatch';
     swatch.style.background = String(u.series[row.series + 1]?.stroke ?? '');
@@ -88,6 +94,7 @@ export function TimeSeriesPanel({
   // Callbacks read the newest values through refs: the chart is built once per structure.
   const latest = useRef({ range, onZoom, columns, names, defaults });
   latest.current = { range, onZoom, columns, names, defaults };
+  const hintId = `${describedBy}-keys`;
 
   const structure = JSON.stringify([names, theme, stacked, defaults, syncKey]);
   const ready = size.width > 0 && size.height > 0;
@@ -110,7 +117,14 @@ export function TimeSeriesPanel({
       onSelect: (from, to) => latest.current.onZoom(from, to),
       onCursor: (u) => {
         if (tooltip.current)
-          drawTooltip(tooltip.current, u, latest.current.columns, latest.current.names, format);
+          drawTooltip(
+            tooltip.current,
+            u,
+            latest.current.columns,
+            latest.current.names,
+            format,
+            keyboard.cursor.current?.series ?? null,
+          );
       },
     });
     const plot = new uPlot(options, toData(columns, stacked), target);
@@ -127,6 +141,16 @@ export function TimeSeriesPanel({
   useLayoutEffect(() => {
     chart.current?.setData(toData(columns, stacked));
   }, [columns, stacked, range[0], range[1]]);
+
+  // After setData above: a cursor kept on new data is placed on the chart as redrawn.
+  const keyboard = useKeyboardCursor({
+    chart,
+    columns,
+    names,
+    hidden,
+    read: (name, timeMs, value) =>
+      `${name}, ${momentFormat.format(timeMs)}: ${formatText(value, defaults.unit, defaults.decimals)}`,
+  });
 
   useLayoutEffect(() => {
     if (ready) chart.current?.setSize({ width: size.width, height: size.height });
@@ -152,11 +176,29 @@ export function TimeSeriesPanel({
         class="plot"
         ref={plotRef}
         role="img"
+        tabIndex={0}
         aria-label={`${panel.title || 'Time series'}: time series chart`}
-        aria-describedby={describedBy}
+        aria-describedby={`${describedBy} ${hintId}`}
+        onKeyDown={keyboard.onKeyDown}
+        onBlur={keyboard.release}
+        onPointerMove={keyboard.release}
       >
         <div class="tooltip" ref={tooltip} hidden aria-hidden="true" />
       </div>
+      <p id={hintId} class="sr-only">
+        Arrow keys read the values: left and right move between points, up and down between series, Home and
+        End go to the first and last point.
+      </p>
+      {/* The data attributes hold the reading's numbers unformatted, for tools that check it. */}
+      <p
+        class="sr-only chart-reading"
+        aria-live="polite"
+        data-series={keyboard.reading?.series}
+        data-time={keyboard.reading?.timeMs}
+        data-value={keyboard.reading?.value}
+      >
+        {keyboard.reading?.text ?? ''}
+      </p>
       {panel.options?.legend === undefined ||
       (panel.options.legend as { showLegend?: boolean }).showLegend !== false ? (
         <Legend

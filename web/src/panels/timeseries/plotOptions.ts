@@ -6,6 +6,7 @@ import type { FieldDefaults } from '../../api/types';
 import type { ThemeName } from '../../app/theme';
 import { formatText } from '../../format/units';
 import { CHART_THEME, statusFillColor, withAlpha, type SeriesStyle } from '../seriesStyle';
+import { timeTickLabels } from '../timeAxis';
 import { stackBands } from './align';
 import { durationSteps } from './axisSteps';
 
@@ -60,6 +61,15 @@ function thresholdLines(defaults: FieldDefaults, theme: ThemeName): uPlot.Plugin
   };
 }
 
+// About the width of a character of the axis font, to keep labels inside the canvas.
+const CHARACTER_PX = 6.2;
+
+/** Whether a label centred on an x tick ends inside the chart, not cut off at its right edge. */
+function fitsRight(u: uPlot, seconds: number, label: string): boolean {
+  const x = u.bbox.left / uPlot.pxRatio + u.valToPos(seconds, 'x');
+  return x + (label.length * CHARACTER_PX) / 2 <= u.width;
+}
+
 export function plotOptions(settings: PlotSettings): uPlot.Options {
   const { defaults, theme, styles } = settings;
   const colors = CHART_THEME[theme];
@@ -100,7 +110,17 @@ export function plotOptions(settings: PlotSettings): uPlot.Options {
       },
     },
     axes: [
-      { ...axis(), space: 70 },
+      {
+        ...axis(),
+        space: 70,
+        // One line a label (uPlot's own add the date on a second line under each day's first).
+        size: 26,
+        values: (u, splits, _axis, _space, step) =>
+          timeTickLabels(
+            splits.map((seconds) => seconds * 1000),
+            step * 1000,
+          ).map((label, index) => (fitsRight(u, splits[index] ?? 0, label) ? label : '')),
+      },
       {
         ...axis(),
         ...(durationSteps(defaults.unit) ? { incrs: durationSteps(defaults.unit) } : {}),

@@ -1,0 +1,1 @@
+function e(e){return[...new Set(e.split(`,`).map(e=>e.trim()).filter(Boolean))]}export{e as t};
