@@ -19,12 +19,15 @@ import { useDashboardData } from './useDashboardData';
 import { useVisiblePanels } from './useVisiblePanels';
 import { enterMode, leaveMode, useEscapeToLeave } from './viewModes';
 import '../styles/print.css';
+import { rememberVisit } from './recent';
+import { TimeZoneContext, zoneOfDashboard } from '../format/time';
 
 // The print view's code loads when it is opened.
 const loadPrintLayout = () => import('../export/PrintLayout');
 
 /** A dashboard, loaded by uid, drawn with the view state of the URL. */
-export function DashboardView({ uid }: { uid: string }) {
+/** `home`: drawn as the home page's dashboard, which is not a visit the recent list keeps. */
+export function DashboardView({ uid, home = false }: { uid: string; home?: boolean }) {
   const [answer, setAnswer] = useState<DashboardAnswer | null>(null);
   const [problem, setProblem] = useState<{ status: number; message: string } | null>(null);
   // Bumped after the editor saved: the new version is loaded in place of the old one.
@@ -36,7 +39,10 @@ export function DashboardView({ uid }: { uid: string }) {
     setAnswer((current) => (current?.dashboard.uid === uid ? current : null));
     setProblem(null);
     getDashboard(uid, controller.signal)
-      .then(setAnswer)
+      .then((loaded) => {
+        setAnswer(loaded);
+        if (!home) rememberVisit(loaded);
+      })
       .catch((error: unknown) => {
         if (controller.signal.aborted) return;
         setProblem({
@@ -68,10 +74,15 @@ export function DashboardView({ uid }: { uid: string }) {
     );
   }
   const key = `${answer.dashboard.uid}@${answer.meta.version}`;
-  if (isEditing(location.search)) {
-    return <LazyDashboardEditor key={key} answer={answer} onSaved={() => setGeneration((n) => n + 1)} />;
-  }
-  return <LoadedDashboard key={key} answer={answer} />;
+  return (
+    <TimeZoneContext.Provider value={zoneOfDashboard(answer.dashboard.timezone)}>
+      {isEditing(location.search) ? (
+        <LazyDashboardEditor key={key} answer={answer} onSaved={() => setGeneration((n) => n + 1)} />
+      ) : (
+        <LoadedDashboard key={key} answer={answer} />
+      )}
+    </TimeZoneContext.Provider>
+  );
 }
 
 function LoadedDashboard({ answer }: { answer: DashboardAnswer }) {

@@ -2,9 +2,10 @@ import { useEffect, useState } from 'preact/hooks';
 import { listDashboards } from '../api/client';
 import type { DashboardSummary } from '../api/types';
 import { Link } from '../app/Link';
+import { recentDashboards, type RecentDashboard } from '../dashboard/recent';
 import { LazyImportDialog, LazyNewDashboardDialog } from '../edit/lazy';
 
-function DashboardLinks({ items, empty }: { items: DashboardSummary[] | null; empty: string }) {
+function DashboardLinks({ items, empty }: { items: RecentDashboard[] | null; empty: string }) {
   if (items === null) return <p class="muted">Loading…</p>;
   if (!items.length) return <p class="muted">{empty}</p>;
   return (
@@ -29,6 +30,7 @@ export function DashboardList() {
   const [found, setFound] = useState<DashboardSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [dialog, setDialog] = useState<'new' | 'import' | null>(null);
+  const [recent] = useState(recentDashboards);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -76,6 +78,10 @@ export function DashboardList() {
       <section aria-labelledby="starred-heading">
         <h2 id="starred-heading">Starred</h2>
         <DashboardLinks items={starred} empty="Star a dashboard to keep it here." />
+      </section>
+      <section aria-labelledby="recent-heading">
+        <h2 id="recent-heading">Recently viewed</h2>
+        <DashboardLinks items={recent} empty="Dashboards you open appear here." />
       </section>
       <section aria-labelledby="all-heading">
         <h2 id="all-heading">All dashboards</h2>

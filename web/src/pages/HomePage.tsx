@@ -64,7 +64,7 @@ export function HomePage() {
             The home dashboard could not be loaded: {error}
           </p>
         ) : uid ? (
-          <DashboardView uid={uid} />
+          <DashboardView uid={uid} home />
         ) : (
           <p class="muted">Loading…</p>
         )}

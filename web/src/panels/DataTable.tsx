@@ -1,4 +1,6 @@
 import type { FieldDefaults, Frame } from '../api/types';
+import { useMemo } from 'preact/hooks';
+import { useTimeZone } from '../format/time';
 import { formatText } from '../format/units';
 import { alignFrames } from './timeseries/align';
 import { summarize } from './describe';
@@ -10,8 +12,6 @@ interface TableProps {
   defaults: FieldDefaults;
   caption: string;
 }
-
-const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
 
 /** Each series' last, lowest, highest and mean value: the chart's numbers in a table. */
 export function SummaryTable({ frames, defaults, caption }: TableProps) {
@@ -56,6 +56,11 @@ export function SummaryTable({ frames, defaults, caption }: TableProps) {
 
 /** Every point: a row per time (newest first), a column per series. */
 export function PointsTable({ frames, defaults, caption }: TableProps) {
+  const timeZone = useTimeZone();
+  const timeFormat = useMemo(
+    () => new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium', timeZone }),
+    [timeZone],
+  );
   const columns = alignFrames(frames);
   const order = columns.xs
     .map((_, index) => index)

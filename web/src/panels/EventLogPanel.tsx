@@ -1,11 +1,12 @@
 import { formatText } from '../format/units';
 import type { PanelProps } from './types';
-import { momentFormat } from '../format/time';
+import { momentFormatIn, useTimeZone } from '../format/time';
 
 const MAX_EVENTS = 200;
 
 /** The newest points of every series as a log of events, newest first. */
 export function EventLogPanel({ data }: PanelProps) {
+  const moment = momentFormatIn(useTimeZone());
   const events = data.frames
     .flatMap((frame) =>
       frame.timestamps.map((time, index) => ({ time, name: frame.name, value: frame.values[index] ?? null })),
@@ -17,7 +18,7 @@ export function EventLogPanel({ data }: PanelProps) {
     <ol class="event-log">
       {events.map((event, index) => (
         <li key={`${event.time}:${event.name}:${index}`}>
-          <time dateTime={new Date(event.time).toISOString()}>{momentFormat.format(event.time)}</time>
+          <time dateTime={new Date(event.time).toISOString()}>{moment.format(event.time)}</time>
           <span class="event-name">{event.name}</span>
           <span class="event-value">
             {formatText(event.value, data.fieldConfig.unit, data.fieldConfig.decimals)}

@@ -1,5 +1,6 @@
 import { useLayoutEffect, useMemo, useRef } from 'preact/hooks';
 import { useElementSize } from '../app/useElementSize';
+import { useTimeZone } from '../format/time';
 import { formatText } from '../format/units';
 import { heatmapRows, labelledRows, scaleColor, valueBounds } from './heatmapScale';
 import { CHART_THEME } from './seriesStyle';
@@ -26,6 +27,7 @@ export function HeatmapPanel({ panel, data, theme, range, describedBy, onDrawn }
   const [boxRef, size] = useElementSize<HTMLDivElement>();
   const canvas = useRef<HTMLCanvasElement>(null);
   const rows = useMemo(() => heatmapRows(data.frames), [data.frames]);
+  const timeZone = useTimeZone();
   const bounds = useMemo(() => valueBounds(rows), [rows]);
   const unit = data.fieldConfig.unit ?? (panel.options?.yAxis as { unit?: string } | undefined)?.unit;
   const low = LOW[theme];
@@ -77,8 +79,8 @@ export function HeatmapPanel({ panel, data, theme, range, describedBy, onDrawn }
       ctx.fillText(fitted(ctx, name, labelWidth - LABEL_GAP), labelWidth - LABEL_GAP, middle);
     }
     ctx.textBaseline = 'top';
-    const { ticks, stepMs } = timeTicks(from, to, Math.max(Math.floor(plotWidth / 110), 2));
-    const labels = timeTickLabels(ticks, stepMs);
+    const { ticks, stepMs } = timeTicks(from, to, Math.max(Math.floor(plotWidth / 110), 2), timeZone);
+    const labels = timeTickLabels(ticks, stepMs, { timeZone });
     ticks.forEach((ms, index) => {
       const x = labelWidth + ((ms - from) / (to - from)) * plotWidth;
       const text = labels[index] ?? '';
@@ -88,7 +90,7 @@ export function HeatmapPanel({ panel, data, theme, range, describedBy, onDrawn }
       ctx.fillText(text, Math.min(Math.max(x, labelWidth + half), size.width - half), plotHeight + 4);
     });
     onDrawn();
-  }, [rows, bounds, size.width, size.height, theme, range[0], range[1]]);
+  }, [rows, bounds, size.width, size.height, theme, range[0], range[1], timeZone]);
 
   return (
     <div class="heatmap">

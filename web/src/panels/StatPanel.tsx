@@ -1,6 +1,8 @@
 import type { Frame } from '../api/types';
 import { textOn } from '../format/color';
 import { displayText, displayValue } from './display';
+import { PercentChange } from './PercentChange';
+import { percentChange, type ChangeColorMode } from './percentChange';
 import { Sparkline } from './Sparkline';
 import { StatusBadge } from './StatusBadge';
 import type { PanelProps } from './types';
@@ -37,6 +39,8 @@ function StatTile({
   const graphMode = (panel.options?.graphMode as string | undefined) ?? 'area';
   const filled = colorMode === 'background' && display.fillColor;
   const text = displayText(display);
+  // Grafana's stat option: the change from the range's first value to its last.
+  const change = panel.options?.showPercentChange === true ? percentChange(frame) : null;
   const valueSize = Math.max(
     12,
     Math.min(height * (showName ? 0.34 : 0.42), (width * 1.55) / Math.max(text.length, 3), 56),
@@ -63,6 +67,13 @@ function StatTile({
           status={display.status}
           color={filled ? color : display.textColor}
           compact={height < 70}
+        />
+      )}
+      {change !== null && (
+        <PercentChange
+          change={change}
+          mode={(panel.options?.percentChangeColorMode as ChangeColorMode | undefined) ?? 'standard'}
+          valueColor={color}
         />
       )}
     </div>

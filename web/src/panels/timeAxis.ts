@@ -2,6 +2,8 @@
 // "1:15 PM" where clocks have twelve hours), the date where a day starts ("Nov 29"), months and
 // years for longer steps. The hover tooltip gives every point's full date.
 
+import { zoneOffsetMs } from '../format/time';
+
 const DAY_MS = 86_400_000;
 
 export interface ZoneOptions {
@@ -95,16 +97,18 @@ const NICE_STEPS_MS = [
 
 /**
  * Round times between `fromMs` and `toMs`, at most `maxTicks` of them: a whole number of a
- * clock step (5 min, 1 h, 1 day, ...), counted from local midnight as clocks are.
+ * clock step (5 min, 1 h, 1 day, ...), counted from midnight in the zone (the viewer's own
+ * when undefined), as clocks are.
  */
 export function timeTicks(
   fromMs: number,
   toMs: number,
   maxTicks: number,
+  timeZone?: string,
 ): { ticks: number[]; stepMs: number } {
   const span = Math.max(toMs - fromMs, 1);
   const stepMs = NICE_STEPS_MS.find((step) => span / step <= Math.max(maxTicks, 1)) ?? 30 * DAY_MS;
-  const offset = -new Date(fromMs).getTimezoneOffset() * 60_000;
+  const offset = zoneOffsetMs(fromMs, timeZone);
   const ticks: number[] = [];
   for (let tick = Math.ceil((fromMs + offset) / stepMs) * stepMs - offset; tick <= toMs; tick += stepMs) {
     ticks.push(tick);

@@ -9,7 +9,7 @@ import type { PanelProps } from '../types';
 import { alignFrames, stackColumns, type Columns } from './align';
 import { Legend } from './Legend';
 import { plotOptions } from './plotOptions';
-import { momentFormat } from '../../format/time';
+import { momentFormatIn, useTimeZone } from '../../format/time';
 import { useKeyboardCursor } from './useKeyboardCursor';
 
 function isStacked(custom: Record<string, unknown> | undefined): boolean {
@@ -28,6 +28,7 @@ function drawTooltip(
   names: string[],
   format: (v: number | null) => string,
   keyboardSeries: number | null,
+  moment: Intl.DateTimeFormat,
 ): void {
   const index = u.cursor.idx;
   const left = u.cursor.left ?? -1;
@@ -46,7 +47,7 @@ function drawTooltip(
   box.replaceChildren();
   const heading = document.createElement('div');
   heading.className = 'tooltip-time';
-  heading.textContent = momentFormat.format(time * 1000);
+  heading.textContent = moment.format(time * 1000);
   box.append(heading);
   for (const row of rows.slice(0, 12)) {
     const line = document.createElement('div');
@@ -96,7 +97,9 @@ export function TimeSeriesPanel({
   latest.current = { range, onZoom, columns, names, defaults };
   const hintId = `${describedBy}-keys`;
 
-  const structure = JSON.stringify([names, theme, stacked, defaults, syncKey]);
+  const timeZone = useTimeZone();
+  const moment = momentFormatIn(timeZone);
+  const structure = JSON.stringify([names, theme, stacked, defaults, syncKey, timeZone]);
   const ready = size.width > 0 && size.height > 0;
   // Layout effects: the chart draws in the same turn as the panel is laid out.
   useLayoutEffect(() => {
@@ -113,6 +116,7 @@ export function TimeSeriesPanel({
       syncKey,
       width: size.width,
       height: size.height,
+      timeZone,
       xRange: () => latest.current.range,
       onSelect: (from, to) => latest.current.onZoom(from, to),
       onCursor: (u) => {
@@ -124,6 +128,7 @@ export function TimeSeriesPanel({
             latest.current.names,
             format,
             keyboard.cursor.current?.series ?? null,
+            moment,
           );
       },
     });
@@ -149,7 +154,7 @@ export function TimeSeriesPanel({
     names,
     hidden,
     read: (name, timeMs, value) =>
-      `${name}, ${momentFormat.format(timeMs)}: ${formatText(value, defaults.unit, defaults.decimals)}`,
+      `${name}, ${moment.format(timeMs)}: ${formatText(value, defaults.unit, defaults.decimals)}`,
   });
 
   useLayoutEffect(() => {

@@ -21,6 +21,8 @@ export interface PlotSettings {
   syncKey: string;
   width: number;
   height: number;
+  /** The zone of the time axis (the viewer's own when undefined). */
+  timeZone?: string;
   /** The x range (ms) the chart spans: the dashboard's range, not just where points are. */
   xRange: () => [number, number];
   onSelect(fromMs: number, toMs: number): void;
@@ -85,9 +87,12 @@ export function plotOptions(settings: PlotSettings): uPlot.Options {
     grid: { stroke: colors.grid, width: 1 },
     ticks: { stroke: colors.grid, width: 1, size: 4 },
   });
+  const { timeZone } = settings;
   return {
     width: settings.width,
     height: settings.height,
+    // uPlot places its time splits on the clock of this zone: midnight, whole hours.
+    ...(timeZone ? { tzDate: (seconds: number) => uPlot.tzDate(new Date(seconds * 1000), timeZone) } : {}),
     padding: [8, 14, 0, 0],
     legend: { show: false }, // the panel draws its own, as buttons
     cursor: {
@@ -119,6 +124,7 @@ export function plotOptions(settings: PlotSettings): uPlot.Options {
           timeTickLabels(
             splits.map((seconds) => seconds * 1000),
             step * 1000,
+            { timeZone },
           ).map((label, index) => (fitsRight(u, splits[index] ?? 0, label) ? label : '')),
       },
       {
