@@ -196,7 +196,13 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoStore]:
             await demo.stop()
 
     asyncio.run(backfill())
-    yield DemoStore(storage, Engine(storage), int(time.time() * 1000))
+    engine = Engine(storage)
+    # Queries run at the newest sample's time, as a dashboard opened just after the backfill
+    # would: on a busy machine the backfill can end minutes after the time it wrote up to, and
+    # [2m] windows at the wall clock's "now" would then hold a single sample.
+    newest = engine.instant("max(timestamp(sessions_active))", int(time.time() * 1000)).value
+    assert isinstance(newest, Vector) and newest.samples, "the demo wrote no sessions_active"
+    yield DemoStore(storage, engine, int(newest.samples[0].value * 1000))
     storage.close()
 
 

@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import ServerProcess
 from tests.web.browser import DataRequests, wait_for_dashboard
+from tests.web.conftest import PageOpener
 
 
 def test_recently_viewed_dashboards_are_listed_newest_first(page: Page) -> None:
@@ -75,3 +76,17 @@ def test_a_utc_dashboard_shows_utc_times_to_a_viewer_elsewhere(
     finally:
         context.close()
         api.delete(f"/api/dashboards/{uid}")
+
+
+def test_phones_read_dashboards_without_the_editing_controls(
+    page: Page, open_page: PageOpener
+) -> None:
+    phone = open_page(viewport={"width": 390, "height": 844})
+    for opened, shown in ((page, True), (phone, False)):
+        opened.goto("/d/operations")
+        wait_for_dashboard(opened)
+        edit = opened.get_by_role("button", name="Edit", exact=True)
+        if shown:
+            expect(edit).to_be_visible()
+        else:
+            expect(edit).to_be_hidden()

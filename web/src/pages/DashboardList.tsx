@@ -65,7 +65,7 @@ export function DashboardList() {
 
   return (
     <aside class="dashboard-list" aria-label="Dashboards">
-      <div class="dashboard-list-actions">
+      <div class="dashboard-list-actions edit-entry">
         <button type="button" class="control" onClick={() => setDialog('new')}>
           New dashboard
         </button>

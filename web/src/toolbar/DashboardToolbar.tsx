@@ -99,7 +99,7 @@ export function DashboardToolbar(props: Props) {
           />
           <ShareAndPrint dashboard={dashboard} view={view} store={store} />
           {props.onEdit && (
-            <button type="button" class="control" onClick={props.onEdit}>
+            <button type="button" class="control edit-entry" onClick={props.onEdit}>
               Edit
             </button>
           )}
