@@ -9,6 +9,7 @@ the page.
 from __future__ import annotations
 
 import gzip
+import mimetypes
 from functools import lru_cache
 from pathlib import Path
 
@@ -45,8 +46,8 @@ SECURITY_HEADERS = {
 # cold load); compressed once per file and kept.
 _COMPRESSIBLE = frozenset({".js", ".css", ".svg", ".html", ".json", ".map"})
 # Prefixes that belong to the server, not to the app: unknown paths there are plain 404s.
-_SERVER_PREFIXES = ("api/", "assets/", "-/", "metrics/")
 _SERVER_PATHS = ("api", "assets", "-", "metrics")
+_SERVER_PREFIXES = tuple(f"{path}/" for path in _SERVER_PATHS)
 
 
 class _PageRoute(APIRoute):
@@ -86,7 +87,7 @@ async def asset(path: str, request: Request) -> Response:
     if found.suffix in _COMPRESSIBLE and "gzip" in accepted:
         headers["Content-Encoding"] = "gzip"
         body = _gzipped(found, found.stat().st_mtime_ns)
-        return Response(body, media_type=FileResponse(found).media_type, headers=headers)
+        return Response(body, media_type=mimetypes.guess_type(found.name)[0], headers=headers)
     return FileResponse(found, headers=headers)
 
 

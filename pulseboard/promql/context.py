@@ -31,8 +31,12 @@ class EvalContext:
     query: str = ""
     loaded_samples: int = 0
     warnings: list[str] = field(default_factory=list)
-    selected: SharedReads = field(default_factory=SharedReads)  # the batch's, when shared
     shared: SharedSubexpressions | None = None  # across a batch of queries (a dashboard)
+    # Selector reads kept for reuse: the batch's when the query is part of one, else its own.
+    selected: SharedReads = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.selected = SharedReads() if self.shared is None else self.shared.reads
 
     def check_deadline(self) -> None:
         if time.monotonic() > self.deadline:

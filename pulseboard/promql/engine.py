@@ -24,7 +24,6 @@ from pulseboard.promql.binary import merge_duplicates
 from pulseboard.promql.context import EvalContext
 from pulseboard.promql.evaluator import Evaluator
 from pulseboard.promql.parse import format_query, parse
-from pulseboard.promql.shared_reads import SharedReads
 from pulseboard.promql.values import (
     RangeData,
     ScalarSteps,
@@ -118,7 +117,6 @@ class Engine:
             batch_samples=self._batch_samples,
             query=query,
             shared=shared,
-            selected=SharedReads() if shared is None else shared.reads,
         )
 
 
