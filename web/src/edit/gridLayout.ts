@@ -74,8 +74,3 @@ export function freeSpot(boxes: readonly Rect[], w: number, h: number): { x: num
   }
   return { x: 0, y: lowest };
 }
-
-/** Boxes keyed by id, for callers that look one up after a change. */
-export function boxById(boxes: readonly Box[], id: number): Box | undefined {
-  return boxes.find((box) => box.id === id);
-}

@@ -11,7 +11,7 @@ import { COLUMNS, type Box } from './gridLayout';
 import { PANEL_LIMITS } from './keyboardLayout';
 
 /** As the view's grid: 30 px rows and 8 px gaps (gridstack puts half the gap on each side). */
-export const CELL_HEIGHT = 38;
+const CELL_HEIGHT = 38;
 const MARGIN = 4;
 /** Panels are dragged by their header or their move handle, rows by their bar (other buttons
  * in them still click). */

@@ -54,11 +54,13 @@ function Notes({ answer }: { answer: QueryAnswered['answer'] }) {
 }
 
 function Answered({ done, onZoom }: { done: QueryAnswered; onZoom: Props['onZoom'] }) {
-  const frames = useMemo(() => rangeFrames(done.answer.data), [done.answer]);
-  const table = useMemo(() => instantTable(done.answer.data), [done.answer]);
+  // Only what this mode shows: a long range answer's table would walk every sample for nothing.
+  const ranged = done.mode === 'range';
+  const frames = useMemo(() => (ranged ? rangeFrames(done.answer.data) : []), [done.answer, ranged]);
+  const table = useMemo(() => (ranged ? null : instantTable(done.answer.data)), [done.answer, ranged]);
   const empty = seriesCount(done.answer) === 0;
   const [asTable, setAsTable] = useState(false);
-  const graphed = done.mode === 'range' && !empty;
+  const graphed = ranged && !empty;
   return (
     <>
       <Stats done={done}>
@@ -78,7 +80,7 @@ function Answered({ done, onZoom }: { done: QueryAnswered; onZoom: Props['onZoom
         <p class="explore-empty">
           No series matched: the query is valid, but there is no data for it in this range.
         </p>
-      ) : done.mode === 'range' ? (
+      ) : ranged ? (
         <ResultGraph
           frames={frames}
           stepMs={done.stepMs ?? 0}
@@ -87,7 +89,9 @@ function Answered({ done, onZoom }: { done: QueryAnswered; onZoom: Props['onZoom
           onZoom={onZoom}
         />
       ) : (
-        <InstantResultTable table={table} caption={`Values at ${momentFormat.format(done.range[1])}`} />
+        table && (
+          <InstantResultTable table={table} caption={`Values at ${momentFormat.format(done.range[1])}`} />
+        )
       )}
     </>
   );

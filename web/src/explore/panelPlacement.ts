@@ -3,38 +3,23 @@
 
 import type { DashboardDocument } from '../api/documentTypes';
 import type { GridPos, Panel } from '../api/types';
-import { GRID_COLUMNS } from '../dashboard/layout';
+import { NEW_PANEL_SIZE, nextPanelId } from '../edit/dashboardEdits';
+import { freeSpot } from '../edit/gridLayout';
 import type { TimeRange } from '../time/timeRange';
 
-/** Grafana's size for a new panel: half the width, eight rows high. */
-export const NEW_PANEL_SIZE = { w: 12, h: 8 } as const;
 const TITLE_LENGTH = 60;
-
-function overlaps(a: GridPos, b: GridPos): boolean {
-  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
-}
 
 /**
  * The first place, top to bottom and left to right, where a panel of `size` overlaps none of the
  * dashboard's panels. Only top-level panels count: a collapsed row's panels are not on the grid.
  */
 export function firstFreeSpot(panels: Panel[], size: { w: number; h: number } = NEW_PANEL_SIZE): GridPos {
-  const taken = panels.map((panel) => panel.gridPos);
-  const bottom = taken.reduce((lowest, pos) => Math.max(lowest, pos.y + pos.h), 0);
-  for (let y = 0; y <= bottom; y++) {
-    for (let x = 0; x + size.w <= GRID_COLUMNS; x++) {
-      const spot = { x, y, w: size.w, h: size.h };
-      if (!taken.some((pos) => overlaps(spot, pos))) return spot;
-    }
-  }
-  return { x: 0, y: bottom, w: size.w, h: size.h }; // unreachable: the row below everything is free
-}
-
-function largestPanelId(panels: Panel[]): number {
-  return panels.reduce(
-    (largest, panel) => Math.max(largest, panel.id, largestPanelId(panel.panels ?? [])),
-    0,
+  const spot = freeSpot(
+    panels.map((panel) => panel.gridPos),
+    size.w,
+    size.h,
   );
+  return { ...spot, w: size.w, h: size.h };
 }
 
 /** A panel title from a query: the query itself, shortened to fit a panel header. */
@@ -43,13 +28,13 @@ export function titleOf(expr: string): string {
   return oneLine.length > TITLE_LENGTH ? `${oneLine.slice(0, TITLE_LENGTH - 1)}…` : oneLine;
 }
 
-export function queryPanel(expr: string, id: number, gridPos: GridPos): Panel {
+function queryPanel(expr: string, id: number, gridPos: GridPos): Panel {
   return { id, type: 'timeseries', title: titleOf(expr), gridPos, targets: [{ refId: 'A', expr }] };
 }
 
 /** The dashboard with a time series panel of `expr` added at the first free spot. */
 export function withQueryPanel(dashboard: DashboardDocument, expr: string): DashboardDocument {
-  const panel = queryPanel(expr, largestPanelId(dashboard.panels) + 1, firstFreeSpot(dashboard.panels));
+  const panel = queryPanel(expr, nextPanelId(dashboard), firstFreeSpot(dashboard.panels));
   return { ...dashboard, panels: [...dashboard.panels, panel] };
 }
 

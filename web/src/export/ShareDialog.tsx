@@ -8,6 +8,7 @@ import { describeRange, resolveRange } from '../time/timeRange';
 import { copyText } from './clipboard';
 import { isRelative, shareSearch } from './shareLink';
 import './share.css';
+import { minuteFormat } from '../format/time';
 
 interface Props {
   dashboard: Dashboard;
@@ -15,13 +16,6 @@ interface Props {
   store: PanelStore;
   onClose(): void;
 }
-
-const minute = new Intl.DateTimeFormat(undefined, {
-  month: 'short',
-  day: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-});
 
 /** A link to the dashboard as it is seen, to copy; and its JSON, ours or Grafana's, to download. */
 export function ShareDialog({ dashboard, view, store, onClose }: Props) {
@@ -50,7 +44,7 @@ export function ShareDialog({ dashboard, view, store, onClose }: Props) {
   const rangeText = !relative
     ? 'The time range is fixed already: the link shows the same times.'
     : lockTime
-      ? `The link shows ${minute.format(fromMs)} to ${minute.format(toMs)}, whenever it is opened.`
+      ? `The link shows ${minuteFormat.format(fromMs)} to ${minuteFormat.format(toMs)}, whenever it is opened.`
       : `${describeRange(view.range)}, counted from when the link is opened.`;
   const exportUrl = (format: string): string =>
     `/api/dashboards/${encodeURIComponent(dashboard.uid)}/export?format=${format}`;

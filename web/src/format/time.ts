@@ -37,6 +37,14 @@ export function momentFormatIn(timeZone?: string): Intl.DateTimeFormat {
   return found;
 }
 
+/** A moment to the minute, in the viewer's zone: time range labels. */
+export const minuteFormat = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
 /** In the viewer's own zone: what Explore and the history show. */
 export const momentFormat = momentFormatIn(undefined);
 

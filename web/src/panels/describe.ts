@@ -13,14 +13,23 @@ export interface SeriesSummary {
   mean: number | null;
 }
 
+// Frames are never changed in place (a live message makes new ones), so a frame's summary is
+// worked out once, though the legend and the panel's data table both ask for it.
+const summaries = new WeakMap<Frame, SeriesSummary>();
+
 export function summarize(frame: Frame): SeriesSummary {
-  return {
-    name: frame.name,
-    last: reduceValues(frame.values, 'lastNotNull'),
-    min: reduceValues(frame.values, 'min'),
-    max: reduceValues(frame.values, 'max'),
-    mean: reduceValues(frame.values, 'mean'),
-  };
+  let found = summaries.get(frame);
+  if (!found) {
+    found = {
+      name: frame.name,
+      last: reduceValues(frame.values, 'lastNotNull'),
+      min: reduceValues(frame.values, 'min'),
+      max: reduceValues(frame.values, 'max'),
+      mean: reduceValues(frame.values, 'mean'),
+    };
+    summaries.set(frame, found);
+  }
+  return found;
 }
 
 /** The value a panel shows for a frame: the server's reduction, else its last value. */

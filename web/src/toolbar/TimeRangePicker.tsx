@@ -8,18 +8,12 @@ import {
   typedTime,
   type TimeRange,
 } from '../time/timeRange';
+import { minuteFormat } from '../format/time';
 
 interface Props {
   range: TimeRange;
   onChange(range: TimeRange): void;
 }
-
-const localMinute = new Intl.DateTimeFormat(undefined, {
-  month: 'short',
-  day: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-});
 
 export function TimeRangePicker({ range, onChange }: Props) {
   const { open, setOpen, buttonRef, panelRef } = usePopover();
@@ -65,7 +59,7 @@ export function TimeRangePicker({ range, onChange }: Props) {
           />
         </svg>
         <span class="sr-only">Time range: </span>
-        {describeRange(range, (ms) => localMinute.format(ms))}
+        {describeRange(range, (ms) => minuteFormat.format(ms))}
       </button>
       {open && (
         <div class="popover time-popover" role="dialog" aria-label="Time range" ref={panelRef}>
